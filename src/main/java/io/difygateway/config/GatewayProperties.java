@@ -1,0 +1,216 @@
+package io.difygateway.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/** The public {@code gateway.*} configuration contract; every key is documented in the README. */
+@ConfigurationProperties("gateway")
+public class GatewayProperties {
+
+    /** OpenAI model id → the backend app that serves it. */
+    private Map<String, ModelProperties> models = new LinkedHashMap<>();
+
+    /** A Dify app given by environment variables (DIFY_BASE_URL, DIFY_API_KEY, DIFY_MODEL, DIFY_APP_TYPE). */
+    private EnvModel envModel = new EnvModel();
+
+    /** The built-in demo model. */
+    private Demo demo = new Demo();
+
+    /** Dify {@code user} sent when the request has no OpenAI {@code user} string. */
+    private String defaultUser = "openai-gateway";
+
+    /** Largest accepted request body; larger bodies get a 413. */
+    private DataSize maxRequestSize = DataSize.ofMegabytes(25);
+
+    /** Calls to backend apps. */
+    private Upstream upstream = new Upstream();
+
+    public Map<String, ModelProperties> getModels() {
+        return models;
+    }
+
+    public void setModels(Map<String, ModelProperties> models) {
+        this.models = models;
+    }
+
+    public EnvModel getEnvModel() {
+        return envModel;
+    }
+
+    public void setEnvModel(EnvModel envModel) {
+        this.envModel = envModel;
+    }
+
+    public Demo getDemo() {
+        return demo;
+    }
+
+    public void setDemo(Demo demo) {
+        this.demo = demo;
+    }
+
+    public String getDefaultUser() {
+        return defaultUser;
+    }
+
+    public void setDefaultUser(String defaultUser) {
+        this.defaultUser = defaultUser;
+    }
+
+    public DataSize getMaxRequestSize() {
+        return maxRequestSize;
+    }
+
+    public void setMaxRequestSize(DataSize maxRequestSize) {
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    public Upstream getUpstream() {
+        return upstream;
+    }
+
+    public void setUpstream(Upstream upstream) {
+        this.upstream = upstream;
+    }
+
+    /** One configured model: {@code gateway.models.<id>.*}. */
+    public static class ModelProperties {
+        private String backend = "dify";
+        private String baseUrl;
+        private String apiKey;
+        private String appType;
+        private String displayName;
+        private Map<String, Object> inputs = new LinkedHashMap<>();
+
+        public String getBackend() {
+            return backend;
+        }
+
+        public void setBackend(String backend) {
+            this.backend = backend;
+        }
+
+        public String getBaseUrl() {
+            return baseUrl;
+        }
+
+        public void setBaseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        public String getApiKey() {
+            return apiKey;
+        }
+
+        public void setApiKey(String apiKey) {
+            this.apiKey = apiKey;
+        }
+
+        public String getAppType() {
+            return appType;
+        }
+
+        public void setAppType(String appType) {
+            this.appType = appType;
+        }
+
+        public String getDisplayName() {
+            return displayName;
+        }
+
+        public void setDisplayName(String displayName) {
+            this.displayName = displayName;
+        }
+
+        public Map<String, Object> getInputs() {
+            return inputs;
+        }
+
+        public void setInputs(Map<String, Object> inputs) {
+            this.inputs = inputs;
+        }
+
+        @Override
+        public String toString() {
+            return "ModelProperties[backend=" + backend + ", baseUrl=" + baseUrl + ", appType=" + appType + "]";
+        }
+    }
+
+    /** {@code gateway.env-model.*}: adds one Dify app when {@code base-url} is set (from DIFY_BASE_URL). */
+    public static class EnvModel extends ModelProperties {
+        private String id = "dify";
+
+        public String getId() {
+            return id;
+        }
+
+        public void setId(String id) {
+            this.id = id;
+        }
+    }
+
+    /** {@code gateway.demo.*}. */
+    public static class Demo {
+        /** {@code auto}: on when no other model is configured; {@code true}; {@code false}. */
+        private String enabled = "auto";
+        /** Pause between the demo answer's words. */
+        private Duration wordDelay = Duration.ofMillis(40);
+
+        public String getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(String enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWordDelay() {
+            return wordDelay;
+        }
+
+        public void setWordDelay(Duration wordDelay) {
+            this.wordDelay = wordDelay;
+        }
+    }
+
+    /** {@code gateway.upstream.*}. */
+    public static class Upstream {
+        /** Time allowed to open a connection to a backend app. */
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        /**
+         * Longest wait for the backend's response and for each of its events; Dify pings every 10 s while it
+         * works, so a longer silence means it is stuck. Before anything was sent to the client: 504.
+         */
+        private Duration eventTimeout = Duration.ofSeconds(60);
+        /** Longest event-stream line accepted from a backend. */
+        private DataSize maxEventSize = DataSize.ofMegabytes(8);
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getEventTimeout() {
+            return eventTimeout;
+        }
+
+        public void setEventTimeout(Duration eventTimeout) {
+            this.eventTimeout = eventTimeout;
+        }
+
+        public DataSize getMaxEventSize() {
+            return maxEventSize;
+        }
+
+        public void setMaxEventSize(DataSize maxEventSize) {
+            this.maxEventSize = maxEventSize;
+        }
+    }
+}

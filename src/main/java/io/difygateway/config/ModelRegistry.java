@@ -1,0 +1,146 @@
+package io.difygateway.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.difygateway.openai.OpenAiException;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves an OpenAI model id to its validated {@link ModelDefinition}: the configured models, the Dify
+ * app from environment variables, and the built-in demo model. Invalid configuration stops startup with
+ * a message that names the key.
+ */
+@Component("modelRegistry")
+public class ModelRegistry {
+
+    /** Dify app types served through {@code /v1/chat-messages}. */
+    public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "advanced-chat");
+    public static final String DEMO_MODEL_ID = "demo";
+    public static final String DEMO_PATH = "/demo/dify/v1";
+
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+    private static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private final Map<String, ModelDefinition> models;
+    private final boolean demoEnabled;
+    private final String demoApiKey = "app-demo-" + UUID.randomUUID();
+
+    public ModelRegistry(GatewayProperties properties) {
+        Map<String, ModelDefinition> configured = new LinkedHashMap<>();
+        properties.getModels().forEach((id, model) -> add(configured, id, model, "gateway.models." + id));
+        GatewayProperties.EnvModel envModel = properties.getEnvModel();
+        if (envModel.getBaseUrl() != null && !envModel.getBaseUrl().isBlank()) {
+            if (configured.containsKey(envModel.getId())) {
+                throw new GatewayConfigException("gateway.env-model.id '" + envModel.getId()
+                        + "' (DIFY_MODEL) is already configured under gateway.models.",
+                        "Set DIFY_MODEL to another model id.");
+            }
+            add(configured, envModel.getId(), envModel, "gateway.env-model");
+        }
+        this.demoEnabled = switch (properties.getDemo().getEnabled()) {
+            case "auto" -> configured.isEmpty();
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new GatewayConfigException("gateway.demo.enabled must be auto, true or false, not '"
+                    + properties.getDemo().getEnabled() + "'.", "Fix gateway.demo.enabled.");
+        };
+        if (demoEnabled && configured.containsKey(DEMO_MODEL_ID)) {
+            throw new GatewayConfigException("gateway.models.demo clashes with the built-in demo model.",
+                    "Rename the model or set gateway.demo.enabled=false.");
+        }
+        this.models = Collections.synchronizedMap(configured);
+    }
+
+    /** Adds the demo model once the port it is served on is known. */
+    @EventListener
+    public void onWebServerStarted(WebServerInitializedEvent event) {
+        if (demoEnabled && event.getApplicationContext().getParent() == null) {
+            String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
+            models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
+                    "Demo (built-in, no Dify needed)", Map.of(), "dify-openai-gateway"));
+        }
+    }
+
+    /** The model for an id, or a 404 {@code model_not_found} error. */
+    public ModelDefinition resolve(String id) {
+        ModelDefinition model = id == null ? null : models.get(id);
+        if (model == null) {
+            throw OpenAiException.modelNotFound(id);
+        }
+        return model;
+    }
+
+    /** Every model, in configuration order. */
+    public List<ModelDefinition> all() {
+        synchronized (models) {
+            return List.copyOf(new ArrayList<>(models.values()));
+        }
+    }
+
+    public boolean isDemoEnabled() {
+        return demoEnabled;
+    }
+
+    /** The key the demo app accepts; it changes on every start. */
+    public String demoApiKey() {
+        return demoApiKey;
+    }
+
+    private static void add(Map<String, ModelDefinition> models, String id, GatewayProperties.ModelProperties model, String key) {
+        if (!MODEL_ID.matcher(id).matches()) {
+            throw new GatewayConfigException(key + ": the model id '" + id + "' may only contain letters, digits, '.', '_', ':' and '-'.",
+                    "Rename the model.");
+        }
+        String backend = model.getBackend() == null ? "" : model.getBackend().trim();
+        if (!BACKEND_NAME.matcher(backend).matches()) {
+            throw new GatewayConfigException(key + ".backend '" + backend + "' is not a valid backend name.",
+                    "Use the name of a backend route, e.g. 'dify' for direct:backend-dify.");
+        }
+        String baseUrl = baseUrl(model.getBaseUrl(), key + ".base-url");
+        String apiKey = model.getApiKey() == null ? "" : model.getApiKey().trim();
+        String appType = model.getAppType() == null || model.getAppType().isBlank() ? "chat" : model.getAppType().trim();
+        if ("dify".equals(backend)) {
+            if (apiKey.isEmpty()) {
+                throw new GatewayConfigException(key + ".api-key is missing or empty.",
+                        "Set it to the Dify app's API key, e.g. api-key: ${DIFY_HELPDESK_KEY} with the key in that environment variable.");
+            }
+            if (!DIFY_APP_TYPES.contains(appType)) {
+                throw new GatewayConfigException(key + ".app-type '" + appType + "' is not supported.",
+                        "Use one of " + String.join(", ", DIFY_APP_TYPES.stream().sorted().toList()) + ".");
+            }
+        }
+        String displayName = model.getDisplayName() == null || model.getDisplayName().isBlank() ? id : model.getDisplayName();
+        models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, appType, displayName,
+                Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), backend));
+    }
+
+    private static String baseUrl(String value, String key) {
+        if (value == null || value.isBlank()) {
+            throw new GatewayConfigException(key + " is missing.", "Set it to the app's API base URL, e.g. http://dify.internal/v1.");
+        }
+        String trimmed = value.trim();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        try {
+            URI uri = URI.create(trimmed);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new GatewayConfigException(key + " '" + trimmed + "' is not an http(s) URL.",
+                    "Set it to the app's API base URL, e.g. http://dify.internal/v1.");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,273 @@
+package io.difygateway.openai;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One chat completion in progress: turns backend-neutral {@link CompletionEvent}s into OpenAI
+ * {@code chat.completion.chunk}s written as they arrive (streaming), or into one {@code chat.completion}
+ * (non-streaming). Keeps the same id, created time and model on every chunk, sends the role first,
+ * and ends with the finish chunk, the optional usage chunk and {@code [DONE]}.
+ *
+ * <p>The response is committed lazily, on the first thing there is to send, so that failures before
+ * that still become real HTTP errors. Methods are synchronized: keep-alives may come from another thread.
+ */
+public final class ChatCompletion {
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String FINISH_REASON = "stop";
+
+    private final String id;
+    private final long created;
+    private final String model;
+    private final boolean streaming;
+    private final boolean includeUsage;
+    private final SseOutput output;
+    private final ObjectMapper json;
+    private final String chunkPrefix;
+    private final String chunkSuffix;
+    private final String finishChunkSuffix;
+
+    private final StringBuilder answer = new StringBuilder();
+    private CompletionEvent.Usage usage;
+    private OpenAiException failure;
+    private String upstreamTaskId;
+    private boolean committed;
+    private boolean ended;
+    private boolean clientGone;
+
+    /**
+     * @param output where chunks go when streaming; unused (may be null) otherwise
+     */
+    public ChatCompletion(String id, long created, String model, boolean streaming, boolean includeUsage,
+                          SseOutput output, ObjectMapper json) {
+        this.id = id;
+        this.created = created;
+        this.model = model;
+        this.streaming = streaming;
+        this.includeUsage = includeUsage;
+        this.output = output;
+        this.json = json;
+        this.chunkPrefix = "data: {\"id\":" + quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
+                + ",\"model\":" + quote(model) + ",\"choices\":[{\"index\":0,\"delta\":";
+        String usageField = includeUsage ? ",\"usage\":null" : "";
+        this.chunkSuffix = ",\"logprobs\":null,\"finish_reason\":null}]" + usageField + "}\n\n";
+        this.finishChunkSuffix = ",\"logprobs\":null,\"finish_reason\":\"" + FINISH_REASON + "\"}]" + usageField + "}\n\n";
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean isStreaming() {
+        return streaming;
+    }
+
+    /** True once the first byte of a streamed response went out: errors must then be sent as chunks. */
+    public synchronized boolean isCommitted() {
+        return committed;
+    }
+
+    /** The backend's id for this run (Dify {@code task_id}), once it is known. */
+    public synchronized String upstreamTaskId() {
+        return upstreamTaskId;
+    }
+
+    public synchronized boolean isClientGone() {
+        return clientGone;
+    }
+
+    /** Applies the events mapped from one backend event, writing whatever they produce. */
+    public synchronized void accept(List<CompletionEvent> events) {
+        for (CompletionEvent event : events) {
+            accept(event);
+        }
+    }
+
+    /** Applies one event. */
+    public synchronized void accept(CompletionEvent event) {
+        if (ended || failure != null) {
+            return;
+        }
+        if (event instanceof CompletionEvent.Text text) {
+            content(text.text());
+        } else if (event instanceof CompletionEvent.Usage reported) {
+            usage = reported;
+        } else if (event instanceof CompletionEvent.KeepAlive) {
+            keepAlive();
+        } else if (event instanceof CompletionEvent.UpstreamTask task) {
+            if (upstreamTaskId == null) {
+                upstreamTaskId = task.taskId();
+            }
+        } else if (event instanceof CompletionEvent.Failure failed) {
+            fail(failed.error());
+        }
+    }
+
+    private void content(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (!streaming) {
+            answer.append(text);
+            return;
+        }
+        commit();
+        send((chunkPrefix + "{\"content\":" + quote(text) + "}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void keepAlive() {
+        if (streaming) {
+            commit();
+            send(KEEP_ALIVE);
+        }
+    }
+
+    /**
+     * Records a failure. A committed stream gets one error chunk and {@code [DONE]} right away; otherwise the
+     * failure is thrown by {@link #finish()} (or by the caller) as an HTTP error.
+     */
+    public synchronized void fail(OpenAiException error) {
+        if (ended || failure != null) {
+            return;
+        }
+        failure = error;
+        if (committed && !clientGone) {
+            send(("data: " + write(error.toError().envelope()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            end();
+        }
+    }
+
+    /**
+     * Ends the completion once the backend stream is over. Streaming: writes the finish chunk, the usage chunk
+     * when asked for, {@code [DONE]}, and closes the response; returns null. Non-streaming: returns the
+     * {@code chat.completion} JSON. Throws the recorded failure when nothing was sent yet.
+     */
+    public synchronized String finish() {
+        if (clientGone || ended) {
+            return null;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (!streaming) {
+            if (answer.isEmpty()) {
+                throw new OpenAiException(502, "server_error", "empty_answer", null,
+                        "The backend of model '" + model + "' finished without an answer.");
+            }
+            return write(completionBody());
+        }
+        commit();
+        send((chunkPrefix + "{}" + finishChunkSuffix).getBytes(StandardCharsets.UTF_8));
+        if (includeUsage && usage != null) {
+            Map<String, Object> chunk = chunkEnvelope();
+            chunk.put("choices", List.of());
+            chunk.put("usage", usageBody());
+            send(("data: " + write(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+        end();
+        return null;
+    }
+
+    private void commit() {
+        if (committed) {
+            return;
+        }
+        committed = true;
+        try {
+            output.begin();
+        } catch (IOException e) {
+            throw disconnected(e);
+        }
+        send((chunkPrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void end() {
+        send(DONE);
+        ended = true;
+        try {
+            output.close();
+        } catch (IOException e) {
+            clientGone = true;
+        }
+    }
+
+    private void send(byte[] bytes) {
+        try {
+            output.write(bytes);
+        } catch (IOException e) {
+            throw disconnected(e);
+        }
+    }
+
+    private ClientDisconnectedException disconnected(IOException cause) {
+        clientGone = true;
+        ended = true;
+        return new ClientDisconnectedException(cause);
+    }
+
+    private Map<String, Object> completionBody() {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("role", "assistant");
+        message.put("content", answer.toString());
+        message.put("refusal", null);
+        Map<String, Object> choice = new LinkedHashMap<>();
+        choice.put("index", 0);
+        choice.put("message", message);
+        choice.put("logprobs", null);
+        choice.put("finish_reason", FINISH_REASON);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("object", "chat.completion");
+        body.put("created", created);
+        body.put("model", model);
+        body.put("choices", List.of(choice));
+        if (usage != null) {
+            body.put("usage", usageBody());
+        }
+        return body;
+    }
+
+    private Map<String, Object> chunkEnvelope() {
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    private Map<String, Object> usageBody() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("prompt_tokens", usage.promptTokens());
+        body.put("completion_tokens", usage.completionTokens());
+        body.put("total_tokens", usage.totalTokens());
+        return body;
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response object", e);
+        }
+    }
+
+    private static String quote(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 8).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, quoted);
+        return quoted.append('"').toString();
+    }
+}

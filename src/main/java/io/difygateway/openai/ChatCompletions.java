@@ -1,0 +1,46 @@
+package io.difygateway.openai;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/** Starts, feeds and finishes {@link ChatCompletion}s; the routes call it by bean name. */
+@Component("chatCompletions")
+public class ChatCompletions {
+
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    @Autowired
+    public ChatCompletions(ObjectMapper json) {
+        this(json, Clock.systemUTC());
+    }
+
+    ChatCompletions(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A new completion for a request; a streaming one writes to the given servlet response. */
+    public ChatCompletion open(ChatCompletionRequest request, HttpServletResponse response) {
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        SseOutput output = request.stream() ? new ServletSseOutput(response) : null;
+        return new ChatCompletion(id, clock.instant().getEpochSecond(), request.model(), request.stream(),
+                request.includeUsage(), output, json);
+    }
+
+    /** Applies the events mapped from one backend event. */
+    public void accept(ChatCompletion completion, List<CompletionEvent> events) {
+        completion.accept(events);
+    }
+
+    /** Ends the completion: the {@code chat.completion} JSON when not streaming, else null (already written). */
+    public String finish(ChatCompletion completion) {
+        return completion.finish();
+    }
+}

@@ -1,0 +1,33 @@
+package io.difygateway.openai;
+
+/**
+ * What a backend stream means for the OpenAI response, independent of the backend's wire format.
+ * Backend event mappers produce these; {@link ChatCompletion} turns them into OpenAI chunks.
+ */
+public sealed interface CompletionEvent {
+
+    /** A piece of the assistant's answer. */
+    record Text(String text) implements CompletionEvent {
+    }
+
+    /** Token counts reported by the backend for the whole completion. */
+    record Usage(long promptTokens, long completionTokens) implements CompletionEvent {
+        public long totalTokens() {
+            return promptTokens + completionTokens;
+        }
+    }
+
+    /** The backend is alive but has nothing to say yet. */
+    record KeepAlive() implements CompletionEvent {
+    }
+
+    /** The backend's id for this run, needed to cancel it (Dify's {@code task_id}). */
+    record UpstreamTask(String taskId) implements CompletionEvent {
+    }
+
+    /** The backend failed after the response started; nothing more follows. */
+    record Failure(OpenAiException error) implements CompletionEvent {
+    }
+
+    KeepAlive KEEP_ALIVE = new KeepAlive();
+}

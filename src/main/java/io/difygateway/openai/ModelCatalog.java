@@ -1,0 +1,58 @@
+package io.difygateway.openai;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.config.ModelRegistry;
+import org.springframework.stereotype.Component;
+
+/** Translates the configured models into OpenAI's {@code GET /v1/models} and {@code /v1/models/{id}} bodies. */
+@Component("modelCatalog")
+public class ModelCatalog {
+
+    private final ModelRegistry registry;
+    private final ObjectMapper json;
+    private final long created = Instant.now().getEpochSecond();
+
+    public ModelCatalog(ModelRegistry registry, ObjectMapper json) {
+        this.registry = registry;
+        this.json = json;
+    }
+
+    /** {@code {"object":"list","data":[...]}} with every model. */
+    public String list() {
+        List<Map<String, Object>> data = registry.all().stream().map(this::model).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("object", "list");
+        body.put("data", data);
+        return write(body);
+    }
+
+    /** One model object, or a 404 {@code model_not_found} error. */
+    public String get(String id) {
+        return write(model(registry.resolve(id)));
+    }
+
+    private Map<String, Object> model(ModelDefinition model) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", model.id());
+        body.put("object", "model");
+        body.put("created", created);
+        body.put("owned_by", model.ownedBy());
+        body.put("name", model.displayName());
+        return body;
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the model list", e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.difygateway.openai;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.sse.SseFormatException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Translates any failure of a request into what the client gets: an HTTP status with an OpenAI error body
+ * before the stream started, one error chunk and {@code [DONE]} after it, nothing when the client is gone.
+ */
+@Component("openAiErrorResponder")
+public class OpenAiErrorResponder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiErrorResponder.class);
+
+    private final ObjectMapper json;
+
+    public OpenAiErrorResponder(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Answers the exchange's caught exception; the route's error handler calls it. */
+    public void respond(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ChatCompletion completion = exchange.getVariable("completion", ChatCompletion.class);
+        ModelDefinition model = exchange.getVariable("model", ModelDefinition.class);
+        Message message = exchange.getMessage();
+        message.setBody(null);
+        if (find(failure, ClientDisconnectedException.class) != null || (completion != null && completion.isClientGone())) {
+            LOG.debug("Client of {} disconnected", model == null ? "?" : model.id());
+            return;
+        }
+        OpenAiException error = toOpenAi(failure, model == null ? null : model.id());
+        if (error.status() >= 500) {
+            LOG.warn("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage(),
+                    error == failure ? null : failure);
+        } else {
+            LOG.debug("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage());
+        }
+        if (completion != null && completion.isCommitted()) {
+            completion.fail(error);
+            return;
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        error.responseHeaders().forEach(message::setHeader);
+        message.setBody(write(error));
+    }
+
+    /** The OpenAI error for any failure; unexpected ones become a 500 without internal details. */
+    static OpenAiException toOpenAi(Throwable failure, String model) {
+        OpenAiException known = find(failure, OpenAiException.class);
+        if (known != null) {
+            return known;
+        }
+        String backend = model == null ? "the backend" : "the backend of model '" + model + "'";
+        String unreachable = find(failure, ConnectTimeoutException.class) != null ? "connection timed out"
+                : find(failure, UnknownHostException.class) != null ? "unknown host"
+                : find(failure, NoRouteToHostException.class) != null ? "no route to host"
+                : find(failure, ConnectException.class) != null ? "connection refused" : null;
+        if (unreachable != null) {
+            return new OpenAiException(502, "server_error", "upstream_unreachable", null,
+                    "Cannot reach " + backend + ": " + unreachable + ".");
+        }
+        if (find(failure, SocketTimeoutException.class) != null) {
+            return new OpenAiException(504, "server_error", "upstream_timeout", null,
+                    capitalise(backend) + " sent nothing within the configured gateway.upstream.event-timeout.");
+        }
+        if (find(failure, SseFormatException.class) != null) {
+            return new OpenAiException(502, "server_error", "upstream_protocol_error", null,
+                    capitalise(backend) + " sent a malformed event stream: " + find(failure, SseFormatException.class).getMessage());
+        }
+        if (find(failure, java.io.IOException.class) != null) {
+            return new OpenAiException(502, "server_error", "upstream_connection_lost", null,
+                    "The connection to " + backend + " failed: " + find(failure, java.io.IOException.class).getClass().getSimpleName() + ".");
+        }
+        LOG.error("Unexpected failure", failure);
+        return new OpenAiException(500, "server_error", null, null, "The gateway failed to process the request.");
+    }
+
+    private static String capitalise(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private String write(OpenAiException error) {
+        try {
+            return json.writeValueAsString(error.toError().envelope());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an error", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.difygateway.sse;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+
+import org.apache.hc.core5.http.io.EofSensorInputStream;
+
+/**
+ * Iterates the events of an upstream SSE stream for Camel's streaming Splitter.
+ *
+ * <p>{@link #hasNext()} never blocks: it answers "not yet at end of stream", because the Splitter calls it
+ * right after {@link #next()} and a blocking look-ahead would hold every event back until the following
+ * one arrived. {@link #next()} blocks for one event and returns null at end of stream (the Splitter skips
+ * null parts). {@link #abort()} drops the upstream connection without draining it.
+ */
+public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
+
+    private final InputStream upstream;
+    private final SseEventReader reader;
+    private boolean finished;
+
+    public SseEventIterator(InputStream upstream, int maxLineBytes) {
+        this.upstream = upstream;
+        this.reader = new SseEventReader(upstream, maxLineBytes);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !finished;
+    }
+
+    @Override
+    public SseEvent next() {
+        if (finished) {
+            return null;
+        }
+        try {
+            SseEvent event = reader.next();
+            if (event == null) {
+                finished = true;
+            }
+            return event;
+        } catch (IOException e) {
+            finished = true;
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            finished = true;
+            throw e;
+        }
+    }
+
+    /** Ends the iteration and drops the upstream connection at once: a plain close would drain it to the end. */
+    public void abort() {
+        finished = true;
+        abort(upstream);
+    }
+
+    /** Drops the connection behind an Apache HttpClient response stream, or closes any other stream. */
+    public static void abort(InputStream stream) {
+        try {
+            if (stream instanceof EofSensorInputStream sensor) {
+                sensor.abort();
+            } else if (stream != null) {
+                stream.close();
+            }
+        } catch (IOException ignored) {
+            // the connection is being thrown away; nothing useful to do with a failure to close it
+        }
+    }
+
+    /** Called by the Splitter when it is done; at end of stream the connection is already released. */
+    @Override
+    public void close() {
+        if (!finished) {
+            abort();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.difygateway.sse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads Server-Sent Events from a byte stream, one event per call, as the WHATWG event-stream rules say.
+ *
+ * <p>Lines end with LF, CRLF or CR; bytes are buffered up to a line end before they are decoded, so an
+ * event split anywhere by the network (even inside a multi-byte UTF-8 character) decodes intact. Comment
+ * lines (starting with ':') and unknown fields are ignored; an event still pending at end of stream
+ * (no trailing blank line) is returned. Not thread-safe: one reader per stream.
+ */
+public final class SseEventReader {
+
+    private static final int READ_CHUNK = 8192;
+
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] chunk = new byte[READ_CHUNK];
+    private int chunkPos;
+    private int chunkLen;
+    private byte[] line = new byte[256];
+    private int lineLen;
+    private boolean previousWasCr;
+    private boolean eof;
+
+    private String eventField;
+    private StringBuilder data;
+
+    /**
+     * @param in           the stream to read; the caller owns it and closes or aborts it
+     * @param maxLineBytes longest line accepted; a longer one fails with {@link SseFormatException}
+     */
+    public SseEventReader(InputStream in, int maxLineBytes) {
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Blocks until the next complete event is read; returns null at end of stream. */
+    public SseEvent next() throws IOException {
+        String text;
+        while ((text = readLine()) != null) {
+            if (text.isEmpty()) {
+                SseEvent event = dispatch();
+                if (event != null) {
+                    return event;
+                }
+            } else {
+                processField(text);
+            }
+        }
+        return dispatch();
+    }
+
+    private void processField(String text) {
+        if (text.charAt(0) == ':') {
+            return;
+        }
+        int colon = text.indexOf(':');
+        String field = colon < 0 ? text : text.substring(0, colon);
+        String value = "";
+        if (colon >= 0) {
+            int start = colon + 1;
+            if (start < text.length() && text.charAt(start) == ' ') {
+                start++;
+            }
+            value = text.substring(start);
+        }
+        switch (field) {
+            case "data" -> {
+                if (data == null) {
+                    data = new StringBuilder(value.length());
+                } else {
+                    data.append('\n');
+                }
+                data.append(value);
+            }
+            case "event" -> eventField = value;
+            default -> { /* id, retry and unknown fields carry nothing we use */ }
+        }
+    }
+
+    private SseEvent dispatch() {
+        if (eventField == null && data == null) {
+            return null;
+        }
+        SseEvent event = new SseEvent(eventField, data == null ? null : data.toString());
+        eventField = null;
+        data = null;
+        return event;
+    }
+
+    /** Returns the next line without its terminator, or null at end of stream. */
+    private String readLine() throws IOException {
+        lineLen = 0;
+        while (true) {
+            if (chunkPos == chunkLen) {
+                if (eof) {
+                    return lineLen > 0 ? decodeLine() : null;
+                }
+                chunkLen = in.read(chunk, 0, chunk.length);
+                chunkPos = 0;
+                if (chunkLen <= 0) {
+                    chunkLen = 0;
+                    eof = true;
+                    continue;
+                }
+            }
+            byte b = chunk[chunkPos++];
+            if (previousWasCr) {
+                previousWasCr = false;
+                if (b == '\n') {
+                    continue; // second half of CRLF
+                }
+            }
+            if (b == '\n') {
+                return decodeLine();
+            }
+            if (b == '\r') {
+                previousWasCr = true;
+                return decodeLine();
+            }
+            append(b);
+        }
+    }
+
+    private void append(byte b) {
+        if (lineLen == line.length) {
+            if (lineLen >= maxLineBytes) {
+                throw new SseFormatException("an event-stream line is longer than " + maxLineBytes + " bytes");
+            }
+            line = Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
+        }
+        line[lineLen++] = b;
+    }
+
+    private String decodeLine() {
+        return new String(line, 0, lineLen, StandardCharsets.UTF_8);
+    }
+}
