@@ -1,0 +1,154 @@
+package io.difygateway.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.support.BufferSseOutput;
+import org.junit.jupiter.api.Test;
+
+class ChatCompletionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ChatCompletion streaming(BufferSseOutput output, boolean includeUsage) {
+        return new ChatCompletion("chatcmpl-1", 1700000000L, "helpdesk", true, includeUsage, output, JSON);
+    }
+
+    private static List<JsonNode> chunks(String text) {
+        return text.lines().filter(line -> line.startsWith("data: {")).map(line -> {
+            try {
+                return JSON.readTree(line.substring(6));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void nothingIsCommittedUntilThereIsSomethingToSend() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        completion.accept(List.of(new CompletionEvent.UpstreamTask("task-1"), new CompletionEvent.Text("")));
+        assertThat(output.isBegun()).isFalse();
+        assertThat(completion.isCommitted()).isFalse();
+        assertThat(completion.upstreamTaskId()).isEqualTo("task-1");
+    }
+
+    @Test
+    void aFailureBeforeTheFirstByteIsThrownAsAnHttpError() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        OpenAiException error = new OpenAiException(502, "server_error", "x", null, "boom");
+        completion.accept(new CompletionEvent.Failure(error));
+        assertThat(output.isBegun()).isFalse();
+        assertThatThrownBy(completion::finish).isSameAs(error);
+    }
+
+    @Test
+    void aFailureAfterTheFirstByteIsAnErrorChunkThenDone() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, true);
+        completion.accept(new CompletionEvent.Text("Hi"));
+        completion.fail(new OpenAiException(504, "server_error", "upstream_timeout", null, "too slow"));
+        completion.accept(new CompletionEvent.Text("ignored"));
+        assertThat(completion.finish()).isNull();
+
+        List<JsonNode> chunks = chunks(output.text());
+        assertThat(chunks).hasSize(3);
+        JsonNode error = chunks.get(2);
+        assertThat(error.has("choices")).isFalse();
+        assertThat(error.at("/error/message").asText()).isEqualTo("too slow");
+        assertThat(error.at("/error/code").asText()).isEqualTo("upstream_timeout");
+        assertThat(error.at("/error/param").isNull()).isTrue();
+        assertThat(output.text()).endsWith("data: [DONE]\n\n").doesNotContain("ignored");
+        assertThat(output.isClosed()).isTrue();
+    }
+
+    @Test
+    void everyChunkHasTheSameIdCreatedAndModelAndOneLineOfJson() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, true);
+        completion.accept(List.of(new CompletionEvent.Text("line one\nline \"two\""), CompletionEvent.KEEP_ALIVE,
+                new CompletionEvent.Usage(10, 5)));
+        completion.finish();
+
+        for (String event : output.text().split("\n\n")) {
+            assertThat(event).doesNotContain("\n");
+        }
+        List<JsonNode> chunks = chunks(output.text());
+        assertThat(chunks).hasSize(4);
+        for (JsonNode chunk : chunks) {
+            assertThat(chunk.get("id").asText()).isEqualTo("chatcmpl-1");
+            assertThat(chunk.get("created").asLong()).isEqualTo(1700000000L);
+            assertThat(chunk.get("model").asText()).isEqualTo("helpdesk");
+            assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
+        }
+        assertThat(chunks.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(chunks.get(1).at("/choices/0/delta/content").asText()).isEqualTo("line one\nline \"two\"");
+        assertThat(chunks.get(2).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(chunks.get(2).at("/choices/0/delta").isEmpty()).isTrue();
+        assertThat(chunks.get(3).get("choices").isEmpty()).isTrue();
+        assertThat(chunks.get(3).at("/usage/total_tokens").asLong()).isEqualTo(15);
+        assertThat(output.text()).contains("\n\n: keep-alive\n\n").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void withoutIncludeUsageThereIsNoUsageChunkAndNoUsageField() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        completion.accept(List.of(new CompletionEvent.Text("Hi"), new CompletionEvent.Usage(10, 5)));
+        completion.finish();
+        assertThat(output.text()).doesNotContain("usage");
+        assertThat(chunks(output.text())).hasSize(3);
+    }
+
+    @Test
+    void aStreamWithoutAnyEventStillEndsProperly() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        completion.finish();
+        List<JsonNode> chunks = chunks(output.text());
+        assertThat(chunks).hasSize(2);
+        assertThat(chunks.get(1).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(output.text()).endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void aWriteFailureMeansTheClientIsGoneAndNothingMoreIsWritten() {
+        BufferSseOutput output = new BufferSseOutput(2);
+        ChatCompletion completion = streaming(output, false);
+        completion.accept(new CompletionEvent.Text("a"));
+        assertThatThrownBy(() -> completion.accept(new CompletionEvent.Text("b")))
+                .isInstanceOf(ClientDisconnectedException.class);
+        assertThat(completion.isClientGone()).isTrue();
+        completion.fail(new OpenAiException(502, "server_error", null, null, "late"));
+        assertThat(completion.finish()).isNull();
+    }
+
+    @Test
+    void aggregatesANonStreamedCompletionWithUsage() throws Exception {
+        ChatCompletion completion = new ChatCompletion("chatcmpl-2", 1L, "helpdesk", false, false, null, JSON);
+        completion.accept(List.of(new CompletionEvent.Text("Hello"), CompletionEvent.KEEP_ALIVE,
+                new CompletionEvent.Text(" world"), new CompletionEvent.Usage(3, 2)));
+        JsonNode body = JSON.readTree(completion.finish());
+        assertThat(body.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hello world");
+        assertThat(body.at("/choices/0/message/role").asText()).isEqualTo("assistant");
+        assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(body.at("/usage/prompt_tokens").asLong()).isEqualTo(3);
+        assertThat(body.at("/usage/completion_tokens").asLong()).isEqualTo(2);
+        assertThat(body.at("/usage/total_tokens").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void aNonStreamedCompletionWithoutAnyTextIsAnError() {
+        ChatCompletion completion = new ChatCompletion("chatcmpl-3", 1L, "helpdesk", false, false, null, JSON);
+        completion.accept(new CompletionEvent.Usage(3, 0));
+        assertThatThrownBy(completion::finish).isInstanceOfSatisfying(OpenAiException.class,
+                e -> assertThat(e.status()).isEqualTo(502));
+    }
+}
