@@ -5,29 +5,42 @@ import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
-import org.springframework.context.event.EventListener;
+import org.apache.camel.StartupListener;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.stereotype.Component;
 
 /**
  * Stops startup when a model names a backend that has no {@code direct:backend-<name>} route, which is
- * also what happens when the routes/ folder was not found at all.
+ * also what happens when the routes/ folder was not found at all. Runs when the Camel context starts, after
+ * the routes were loaded; its failure fails the start.
  */
 @Component
-public class BackendRoutesCheck {
+public class BackendRoutesCheck implements CamelContextConfiguration, StartupListener {
 
     static final String BACKEND_ENDPOINT_PREFIX = "direct://backend-";
 
-    private final CamelContext camel;
     private final ModelRegistry models;
 
-    public BackendRoutesCheck(CamelContext camel, ModelRegistry models) {
-        this.camel = camel;
+    public BackendRoutesCheck(ModelRegistry models) {
         this.models = models;
     }
 
-    @EventListener(ApplicationStartedEvent.class)
-    public void checkBackends() {
+    @Override
+    public void beforeApplicationStart(CamelContext camel) {
+        try {
+            camel.addStartupListener(this);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the backend routes check", e);
+        }
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        // checked in onCamelContextStarted, where a failure still stops the start
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
         Set<String> backends = new TreeSet<>();
         for (Route route : camel.getRoutes()) {
             String uri = route.getEndpoint().getEndpointUri();

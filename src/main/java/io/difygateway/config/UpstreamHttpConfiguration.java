@@ -1,5 +1,6 @@
 package io.difygateway.config;
 
+import org.apache.camel.Ordered;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.ComponentCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -14,12 +15,15 @@ public class UpstreamHttpConfiguration {
         GatewayProperties.Upstream upstream = properties.getUpstream();
         long connect = upstream.getConnectTimeout().toMillis();
         long event = upstream.getEventTimeout().toMillis();
-        return ComponentCustomizer.forType(HttpComponent.class, http -> {
+        // applied last, after the camel.component.http.* properties, which would otherwise reset these to defaults
+        return ComponentCustomizer.builder(HttpComponent.class).withOrder(Ordered.LOWEST).build(http -> {
             http.setConnectTimeout(connect);
             http.setConnectionRequestTimeout(connect);
             // both bound the silence on the socket: before the response head and between two events
             http.setResponseTimeout(event);
             http.setSoTimeout(event);
+            // the client library would silently re-send a chat run on 429/503: a second run, a second bill
+            http.setAutomaticRetriesDisabled(true);
         });
     }
 }

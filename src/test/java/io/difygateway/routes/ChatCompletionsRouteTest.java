@@ -1,0 +1,332 @@
+package io.difygateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.support.FakeDify;
+import io.difygateway.support.GatewayTestBase;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The front door and the Dify backend route against a fake Dify: the exact Dify request, the OpenAI answer, every error. */
+class ChatCompletionsRouteTest extends GatewayTestBase {
+
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    CamelContext camel;
+
+    private static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    /** The data payloads of an OpenAI SSE body, without the [DONE] marker. */
+    private static List<JsonNode> chunks(String body) {
+        return body.lines().filter(line -> line.startsWith("data: {")).map(line -> {
+            try {
+                return JSON.readTree(line.substring(6));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    private static String content(List<JsonNode> chunks) {
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(chunk -> text.append(chunk.at("/choices/0/delta/content").asText("")));
+        return text.toString();
+    }
+
+    @Test
+    void theUpstreamHttpClientUsesTheGatewayTimeoutsAndNeverRetriesOnItsOwn() {
+        HttpComponent http = camel.getComponent("http", HttpComponent.class);
+        assertThat(http.isAutomaticRetriesDisabled()).isTrue();
+        assertThat(http.isContentCompressionDisabled()).isTrue();
+        assertThat(http.getConnectTimeout()).isEqualTo(2000);
+        assertThat(http.getResponseTimeout()).isEqualTo(2000);
+        assertThat(http.getSoTimeout()).isEqualTo(2000);
+        assertThat(http.getMaxTotalConnections()).isEqualTo(1000);
+        assertThat(http.getConnectionsPerRoute()).isEqualTo(1000);
+    }
+
+    @Test
+    void routesAreLoadedFromTheRoutesFolderWithTheirDescriptions() {
+        assertThat(camel.getRoute("chat-completions")).isNotNull();
+        assertThat(camel.getRoute("backend-dify").getDescription()).isNotBlank();
+        assertThat(camel.getRoute("backend-dify").getSourceLocation()).contains("routes/backends/dify.camel.yaml");
+    }
+
+    @Test
+    void sendsDifyExactlyTheAppKeyAStreamingRequestAndNothingFromTheClient() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer client-key-must-not-leak")
+                .header("X-Private-Header", "private-value")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"flow","user":"jane@example.com","temperature":0.2,"foo":{"bar":1},
+                         "messages":[{"role":"user","content":"What is the refund policy?"}]}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        FakeDify.Request request = DIFY.lastChatRequest();
+        assertThat(request.path()).isEqualTo("/v1/chat-messages");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer app-flow-secret");
+        assertThat(request.header("Content-Type")).startsWith("application/json");
+        assertThat(request.header("X-Private-Header")).isNull();
+        assertThat(request.headers().toString()).doesNotContain("client-key-must-not-leak").doesNotContain("CamelHttp");
+        JsonNode body = json(request.body());
+        assertThat(body.get("query").asText()).isEqualTo("What is the refund policy?");
+        assertThat(body.get("user").asText()).isEqualTo("jane@example.com");
+        assertThat(body.get("response_mode").asText()).isEqualTo("streaming");
+        assertThat(body.get("inputs")).isEqualTo(json("{\"department\":\"sales\"}"));
+        assertThat(body.get("auto_generate_name").asBoolean()).isFalse();
+        assertThat(body.has("conversation_id")).isFalse();
+    }
+
+    @Test
+    void withoutAUserStringTheConfiguredDefaultUserIsSentAndHistoryIsFlattened() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        String body = Files.readString(Path.of("src/test/resources/openwebui/chat-stream-with-history.json"))
+                .replace("dify-helpdesk", "helpdesk");
+        assertThat(postJson("/v1/chat/completions", body).statusCode()).isEqualTo(200);
+        JsonNode sent = json(DIFY.lastChatRequest().body());
+        assertThat(sent.get("user").asText()).isEqualTo("gateway-test-user");
+        assertThat(sent.get("inputs")).isEqualTo(json("{}"));
+        assertThat(sent.get("query").asText())
+                .startsWith("### Instructions\nYou are ACME Corp's internal IT helpdesk assistant.")
+                .contains("**User:** How do I reset my VPN token?")
+                .contains("**Assistant:** Open the self-service portal")
+                .endsWith("### Current message\nAnd if I lost the phone with the authenticator app on it?");
+    }
+
+    @Test
+    void nonStreamingAggregatesTheStreamIntoOneCompletionWithUsage() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("agent-chat-tool-call.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("agent", false, "Weather in Paris?"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode body = json(response.body());
+        assertThat(body.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(body.get("model").asText()).isEqualTo("agent");
+        assertThat(body.get("id").asText()).startsWith("chatcmpl-");
+        assertThat(body.at("/choices/0/message/content").asText())
+                .isEqualTo("It's currently 18°C and partly cloudy in Paris, with a light 12 km/h wind.");
+        assertThat(body.at("/usage/total_tokens").asLong()).isEqualTo(body.at("/usage/prompt_tokens").asLong()
+                + body.at("/usage/completion_tokens").asLong());
+        assertThat(json(DIFY.lastChatRequest().body()).get("response_mode").asText()).isEqualTo("streaming");
+    }
+
+    @Test
+    void streamingFollowsTheOpenAiChunkSequence() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("advanced-chat.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", """
+                {"model":"flow","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Refunds?"}]}""");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        List<JsonNode> chunks = chunks(response.body());
+        assertThat(chunks.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(content(chunks)).isEqualTo("Customers on annual plans get a full refund within 30 days, and a prorated refund afterwards.");
+        assertThat(chunks.stream().map(c -> c.get("id").asText()).distinct()).hasSize(1);
+        JsonNode finish = chunks.get(chunks.size() - 2);
+        assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        JsonNode usage = chunks.get(chunks.size() - 1);
+        assertThat(usage.get("choices").isEmpty()).isTrue();
+        assertThat(usage.at("/usage/prompt_tokens").asLong()).isPositive();
+        assertThat(response.body()).endsWith("data: [DONE]\n\n").contains(": keep-alive\n\n");
+        assertThat(response.body()).doesNotContain("workflow_started").doesNotContain("\"event\"");
+    }
+
+    @Test
+    void aStreamThatEndsWithoutMessageEndStillFinishes() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-no-message-end.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertThat(content(chunks(response.body()))).isEqualTo("Partial answer only");
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void anInStreamDifyErrorBecomesAnErrorChunkThenDone() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-error-midway.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<JsonNode> chunks = chunks(response.body());
+        JsonNode error = chunks.get(chunks.size() - 1);
+        assertThat(error.has("choices")).isFalse();
+        assertThat(error.at("/error/code").asText()).isEqualTo("completion_request_error");
+        assertThat(error.at("/error/message").asText()).contains("The server is overloaded");
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void anInStreamDifyErrorOfANonStreamedRequestIsAnHttpError() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-error-midway.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", false, "hi"));
+        assertOpenAiError(response, 502, "completion_request_error", "The server is overloaded");
+    }
+
+    @Test
+    void difyRejectingTheAppKeyIsA502NamingTheModelButNotTheKey() throws Exception {
+        DIFY.respondWith(FakeDify.error(401, "{\"code\": \"unauthorized\", \"message\": \"Access token is invalid\", \"status\": 401}\n", Map.of()));
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", stream, "hi"));
+            assertOpenAiError(response, 502, "upstream_auth_failed", "model 'helpdesk'");
+            assertThat(response.body()).doesNotContain(HELPDESK_KEY).contains("Access token is invalid");
+        }
+    }
+
+    @Test
+    void difyBadRequestIsA400WithDifysMessage() throws Exception {
+        DIFY.respondWith(FakeDify.error(400, "{\"code\": \"invalid_param\", \"message\": \"city is required in input form\", \"status\": 400}\n", Map.of()));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", true, "hi")), 400, "invalid_param",
+                "city is required in input form");
+    }
+
+    @Test
+    void difyNotFoundIsA404() throws Exception {
+        DIFY.respondWith(FakeDify.error(404, "{\"code\": \"not_found\", \"message\": \"Conversation Not Exists.\", \"status\": 404}\n", Map.of()));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", false, "hi")), 404, "not_found", "Conversation Not Exists.");
+    }
+
+    @Test
+    void difyRateLimitIsA429KeepingRetryAfterWithoutRetrying() throws Exception {
+        DIFY.respondWith(FakeDify.error(429, "{\"code\": \"too_many_requests\", \"message\": \"Too many requests.\", \"status\": 429}\n",
+                Map.of("Retry-After", "17")));
+        int before = DIFY.chatRequests().size();
+        long start = System.nanoTime();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertOpenAiError(response, 429, "rate_limit_exceeded", "Too many requests.");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("17");
+        assertThat(DIFY.chatRequests().size() - before).as("a chat run is never re-sent behind the client's back").isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void difyUnavailableIsA502WithoutRetrying() throws Exception {
+        DIFY.respondWith(FakeDify.error(503, "<html>Service Unavailable</html>", Map.of("Retry-After", "1")));
+        int before = DIFY.chatRequests().size();
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", false, "hi")), 502, "upstream_error", "HTTP 503");
+        assertThat(DIFY.chatRequests().size() - before).isEqualTo(1);
+    }
+
+    @Test
+    void difyUnreachableIsA502() throws Exception {
+        assertOpenAiError(postJson("/v1/chat/completions", chat("offline", true, "hi")), 502, "upstream_unreachable", "model 'offline'");
+    }
+
+    @Test
+    void noFirstEventWithinTheTimeoutIsA504() throws Exception {
+        DIFY.respondWith(FakeDify.silence(Duration.ofSeconds(4)));
+        long start = System.nanoTime();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertOpenAiError(response, 504, "upstream_timeout", "event-timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+    }
+
+    @Test
+    void silenceAfterTheStreamStartedIsAnErrorChunk() throws Exception {
+        List<String> frames = FakeDify.frames(Files.readString(TRANSCRIPTS.resolve("chat-basic.sse")));
+        DIFY.respondWith((exchange, dify) -> {
+            FakeDify.stream(frames.subList(0, 2), Duration.ZERO).respond(exchange, dify);
+            FakeDify.silence(Duration.ofSeconds(4)).respond(exchange, dify);
+        });
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<JsonNode> chunks = chunks(response.body());
+        assertThat(content(chunks)).isEqualTo("Annual plans");
+        assertThat(chunks.get(chunks.size() - 1).at("/error/code").asText()).isEqualTo("upstream_timeout");
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void anAnswerThatIsNotAnEventStreamIsA502() throws Exception {
+        DIFY.respondWith(FakeDify.error(200, "{\"answer\": \"blocking\"}", Map.of()));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", true, "hi")), 502, "upstream_protocol_error", "base-url");
+    }
+
+    @Test
+    void clientErrorsAreOpenAiErrorsWithoutEchoedHeaders() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-Echo-Me", "secret-value")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"helpdesk\",\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(response, 400, "invalid_value", "at least one message");
+        assertThat(response.headers().map().toString()).doesNotContain("secret-value").doesNotContain("Camel");
+
+        assertOpenAiError(postJson("/v1/chat/completions", "{not json"), 400, null, "could not parse the JSON");
+        assertOpenAiError(postJson("/v1/chat/completions", chat("nope", true, "hi")), 404, "model_not_found", "'nope'");
+    }
+
+    @Test
+    void aBodyWithoutJsonContentTypeIsStillParsedAsJson() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain"}) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("helpdesk", false, "hi"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(type).isEqualTo(200);
+        }
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("model=helpdesk&stream=true")).build(), HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(form, 400, null, "could not parse the JSON");
+    }
+
+    @Test
+    void multipartIsA415AndAnOversizedBodyA413() throws Exception {
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "multipart/form-data; boundary=x")
+                .POST(HttpRequest.BodyPublishers.ofString("--x--")).build(), HttpResponse.BodyHandlers.ofString());
+        assertOpenAiError(multipart, 415, "unsupported_media_type", "application/json");
+
+        String huge = chat("helpdesk", false, "x".repeat(70 * 1024));
+        assertOpenAiError(postJson("/v1/chat/completions", huge), 413, "request_too_large", "gateway.max-request-size");
+    }
+
+    @Test
+    void modelsAreListedInOpenAiFormat() throws Exception {
+        HttpResponse<String> response = get("/v1/models");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode body = json(response.body());
+        assertThat(body.get("object").asText()).isEqualTo("list");
+        assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline");
+        JsonNode helpdesk = body.get("data").get(0);
+        assertThat(helpdesk.get("object").asText()).isEqualTo("model");
+        assertThat(helpdesk.get("owned_by").asText()).isEqualTo("dify");
+        assertThat(helpdesk.get("name").asText()).isEqualTo("IT Helpdesk");
+        assertThat(helpdesk.get("created").asLong()).isPositive();
+        assertThat(response.body()).doesNotContain("secret").doesNotContain("127.0.0.1");
+
+        HttpResponse<String> one = get("/v1/models/agent");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(json(one.body()).get("id").asText()).isEqualTo("agent");
+        assertOpenAiError(get("/v1/models/unknown"), 404, "model_not_found", "'unknown'");
+    }
+
+    static void assertOpenAiError(HttpResponse<String> response, int status, String code, String messagePart) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode error = JSON.readTree(response.body()).get("error");
+        assertThat(error).as(response.body()).isNotNull();
+        assertThat(error.has("type") && error.has("param") && error.has("code") && error.has("message")).isTrue();
+        assertThat(error.get("code").isNull() ? null : error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).contains(messagePart);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at io.");
+    }
+}
