@@ -100,6 +100,7 @@ public class DemoDifyApp {
         response.setStatus(200);
         response.setContentType("application/json");
         response.getOutputStream().write("{\"result\": \"success\"}\n".getBytes(StandardCharsets.UTF_8));
+        response.flushBuffer();
     }
 
     private boolean authorized(String authorization, HttpServletResponse response) throws IOException {
@@ -146,6 +147,7 @@ public class DemoDifyApp {
         body.put("message", message);
         body.put("status", status);
         response.getOutputStream().write((json.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));
+        response.flushBuffer();
     }
 
     private void pause() {

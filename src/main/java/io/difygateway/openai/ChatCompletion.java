@@ -89,6 +89,11 @@ public final class ChatCompletion {
         return clientGone;
     }
 
+    /** True once no further backend event can change the response: ended, failed, or the client is gone. */
+    public synchronized boolean isOver() {
+        return ended || clientGone || failure != null;
+    }
+
     /** Applies the events mapped from one backend event, writing whatever they produce. */
     public synchronized void accept(List<CompletionEvent> events) {
         for (CompletionEvent event : events) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.function.BooleanSupplier;
 
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 
@@ -14,21 +15,31 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
  * <p>{@link #hasNext()} never blocks: it answers "not yet at end of stream", because the Splitter calls it
  * right after {@link #next()} and a blocking look-ahead would hold every event back until the following
  * one arrived. {@link #next()} blocks for one event and returns null at end of stream (the Splitter skips
- * null parts). {@link #abort()} drops the upstream connection without draining it.
+ * null parts). Once the reader of the events is done with them (the client left, or the backend failed),
+ * {@code hasNext()} answers false and drops the upstream connection without draining it: Camel's Splitter
+ * walks the remaining parts when it finishes, which would otherwise read the whole upstream answer.
  */
 public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
 
     private final InputStream upstream;
     private final SseEventReader reader;
-    private boolean finished;
+    private final BooleanSupplier consumerDone;
+    private volatile boolean finished;
 
-    public SseEventIterator(InputStream upstream, int maxLineBytes) {
+    /**
+     * @param consumerDone true once nobody needs further events; checked before each read
+     */
+    public SseEventIterator(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone) {
         this.upstream = upstream;
         this.reader = new SseEventReader(upstream, maxLineBytes);
+        this.consumerDone = consumerDone;
     }
 
     @Override
     public boolean hasNext() {
+        if (!finished && consumerDone.getAsBoolean()) {
+            abort();
+        }
         return !finished;
     }
 
@@ -54,8 +65,10 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
 
     /** Ends the iteration and drops the upstream connection at once: a plain close would drain it to the end. */
     public void abort() {
-        finished = true;
-        abort(upstream);
+        if (!finished) {
+            finished = true;
+            abort(upstream);
+        }
     }
 
     /** Drops the connection behind an Apache HttpClient response stream, or closes any other stream. */
@@ -74,8 +87,6 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
     /** Called by the Splitter when it is done; at end of stream the connection is already released. */
     @Override
     public void close() {
-        if (!finished) {
-            abort();
-        }
+        abort();
     }
 }

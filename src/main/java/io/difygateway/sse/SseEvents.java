@@ -3,9 +3,10 @@ package io.difygateway.sse;
 import java.io.InputStream;
 
 import io.difygateway.config.GatewayProperties;
+import io.difygateway.openai.ChatCompletion;
 import org.springframework.stereotype.Component;
 
-/** Splits an upstream SSE body into events for the routes' streaming Splitter, and drops it on demand. */
+/** Splits an upstream SSE body into events for the routes' streaming Splitter, as long as the completion needs them. */
 @Component("sseEvents")
 public class SseEvents {
 
@@ -15,15 +16,11 @@ public class SseEvents {
         this.maxLineBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.getUpstream().getMaxEventSize().toBytes());
     }
 
-    /** An iterator over the events of an upstream body, for {@code split} with {@code streaming: true}. */
-    public SseEventIterator iterate(InputStream body) {
-        return new SseEventIterator(body, maxLineBytes);
-    }
-
-    /** Drops the upstream connection without draining it (client gone, or reading must stop). */
-    public void abort(SseEventIterator events) {
-        if (events != null) {
-            events.abort();
-        }
+    /**
+     * The events of an upstream body, for {@code split} with {@code streaming: true}; the upstream connection is
+     * dropped as soon as the completion is over (client gone, or failed).
+     */
+    public SseEventIterator iterate(InputStream body, ChatCompletion completion) {
+        return new SseEventIterator(body, maxLineBytes, completion::isOver);
     }
 }

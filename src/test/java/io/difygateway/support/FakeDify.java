@@ -151,6 +151,13 @@ public final class FakeDify implements AutoCloseable {
         return frames;
     }
 
+    /** A chat app's {@code message} frame carrying one piece of the answer, in current Dify's compact form. */
+    public static String messageFrame(String taskId, String answer) {
+        return "data: {\"event\":\"message\",\"conversation_id\":\"8f1c6e2a-4b7d-4c1e-9a3f-2d5b7e9c1a40\","
+                + "\"message_id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"created_at\":1784707531,\"task_id\":\"" + taskId
+                + "\",\"id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"answer\":\"" + answer + "\",\"from_variable_selector\":null}\n\n";
+    }
+
     /** Answers with a status and a JSON body, as Dify's error handler does. */
     public static Responder error(int status, String body, Map<String, String> headers) {
         return (exchange, dify) -> {

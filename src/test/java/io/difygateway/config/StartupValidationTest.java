@@ -1,0 +1,62 @@
+package io.difygateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.difygateway.GatewayApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A configuration that cannot work stops startup with a message that names the key. */
+class StartupValidationTest {
+
+    private static ConfigurableApplicationContext start(String... properties) {
+        String[] all = new String[properties.length + 3];
+        all[0] = "spring.config.location=file:config/application.yaml";
+        all[1] = "server.port=0";
+        all[2] = "gateway.env-model.base-url=";
+        System.arraycopy(properties, 0, all, 3, properties.length);
+        return new SpringApplicationBuilder(GatewayApplication.class).properties(all).run();
+    }
+
+    private static Throwable rootOf(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && !(root instanceof GatewayConfigException)) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    @Test
+    void aModelWithoutApiKeyStopsStartup() {
+        assertThatThrownBy(() -> start("gateway.models.helpdesk.base-url=http://dify.internal/v1"))
+                .satisfies(e -> assertThat(rootOf(e)).isInstanceOf(GatewayConfigException.class)
+                        .hasMessageContaining("gateway.models.helpdesk.api-key is missing"));
+    }
+
+    @Test
+    void anUnknownAppTypeStopsStartup() {
+        assertThatThrownBy(() -> start("gateway.models.helpdesk.base-url=http://dify.internal/v1",
+                "gateway.models.helpdesk.api-key=app-x", "gateway.models.helpdesk.app-type=chatflow"))
+                .satisfies(e -> assertThat(rootOf(e)).hasMessageContaining("gateway.models.helpdesk.app-type 'chatflow'"));
+    }
+
+    @Test
+    void aBackendWithoutARouteStopsStartup() {
+        assertThatThrownBy(() -> start("gateway.models.helpdesk.base-url=http://dify.internal/v1",
+                "gateway.models.helpdesk.api-key=app-x", "gateway.models.helpdesk.backend=nosuch"))
+                .satisfies(e -> assertThat(rootOf(e)).isInstanceOf(GatewayConfigException.class)
+                        .hasMessageContaining("Model 'helpdesk' uses backend 'nosuch'")
+                        .hasMessageContaining("direct:backend-nosuch")
+                        .hasMessageContaining("routes found for: dify"));
+    }
+
+    @Test
+    void aValidConfigurationStarts() {
+        try (ConfigurableApplicationContext context = start("gateway.models.helpdesk.base-url=http://dify.internal/v1",
+                "gateway.models.helpdesk.api-key=app-x")) {
+            assertThat(context.getBean(ModelRegistry.class).resolve("helpdesk").backend()).isEqualTo("dify");
+        }
+    }
+}
