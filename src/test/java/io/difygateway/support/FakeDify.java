@@ -54,7 +54,7 @@ public final class FakeDify implements AutoCloseable {
     private volatile int framesWritten;
 
     public FakeDify() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
