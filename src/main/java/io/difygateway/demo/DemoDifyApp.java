@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -81,9 +82,10 @@ public class DemoDifyApp {
             }
             Map<String, Object> end = frame("message_end", prefix);
             end.put("id", prefix.get("message_id"));
-            end.put("metadata", Map.of("retriever_resources", java.util.List.of(), "usage", Map.of(
-                    "prompt_tokens", query.split("\\s+").length, "completion_tokens", words.length,
-                    "total_tokens", query.split("\\s+").length + words.length, "currency", "USD", "total_price", "0")));
+            int promptWords = query.split("\\s+").length;
+            end.put("metadata", Map.of("retriever_resources", List.of(), "usage", Map.of(
+                    "prompt_tokens", promptWords, "completion_tokens", words.length,
+                    "total_tokens", promptWords + words.length, "currency", "USD", "total_price", "0")));
             end.put("files", null);
             send(out, end);
         } finally {

@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.support.OpenAiStreams;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -50,17 +51,9 @@ class QuickStartDemoTest {
                 "Content-Type", "application/x-www-form-urlencoded");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-        List<JsonNode> chunks = response.body().lines().filter(l -> l.startsWith("data: {")).map(l -> {
-            try {
-                return JSON.readTree(l.substring(6));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
-        StringBuilder text = new StringBuilder();
-        chunks.forEach(c -> text.append(c.at("/choices/0/delta/content").asText("")));
+        List<JsonNode> chunks = OpenAiStreams.chunks(response.body());
         assertThat(chunks.size()).isGreaterThan(20);
-        assertThat(text.toString()).startsWith("Hello! I am the demo model").contains("You said: \"Hello gateway\"");
+        assertThat(OpenAiStreams.content(chunks)).startsWith("Hello! I am the demo model").contains("You said: \"Hello gateway\"");
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
     }
 

@@ -1,5 +1,6 @@
 package io.difygateway.openai;
 
+import static io.difygateway.support.OpenAiStreams.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,15 +19,6 @@ class ChatCompletionTest {
         return new ChatCompletion("chatcmpl-1", 1700000000L, "helpdesk", true, includeUsage, output, JSON);
     }
 
-    private static List<JsonNode> chunks(String text) {
-        return text.lines().filter(line -> line.startsWith("data: {")).map(line -> {
-            try {
-                return JSON.readTree(line.substring(6));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
-    }
 
     @Test
     void nothingIsCommittedUntilThereIsSomethingToSend() {

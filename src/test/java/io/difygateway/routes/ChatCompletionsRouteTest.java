@@ -1,5 +1,7 @@
 package io.difygateway.routes;
 
+import static io.difygateway.support.OpenAiStreams.chunks;
+import static io.difygateway.support.OpenAiStreams.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -33,22 +35,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         return JSON.readTree(text);
     }
 
-    /** The data payloads of an OpenAI SSE body, without the [DONE] marker. */
-    private static List<JsonNode> chunks(String body) {
-        return body.lines().filter(line -> line.startsWith("data: {")).map(line -> {
-            try {
-                return JSON.readTree(line.substring(6));
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
-    }
 
-    private static String content(List<JsonNode> chunks) {
-        StringBuilder text = new StringBuilder();
-        chunks.forEach(chunk -> text.append(chunk.at("/choices/0/delta/content").asText("")));
-        return text.toString();
-    }
 
     @Test
     void theUpstreamHttpClientUsesTheGatewayTimeoutsAndNeverRetriesOnItsOwn() {
@@ -296,6 +283,14 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
 
         String huge = chat("helpdesk", false, "x".repeat(70 * 1024));
         assertOpenAiError(postJson("/v1/chat/completions", huge), 413, "request_too_large", "gateway.max-request-size");
+    }
+
+    @Test
+    void unknownUrlsAndWrongMethodsAreOpenAiErrors() throws Exception {
+        HttpResponse<String> unknown = postJson("/v1/completions", "{}");
+        assertOpenAiError(unknown, 404, "unknown_url", "POST /v1/completions");
+        assertThat(unknown.body()).contains("POST /v1/chat/completions");
+        assertOpenAiError(get("/v1/chat/completions"), 405, "method_not_allowed", "GET /v1/chat/completions");
     }
 
     @Test
