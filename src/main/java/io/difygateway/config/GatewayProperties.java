@@ -29,6 +29,9 @@ public class GatewayProperties {
     /** Calls to backend apps. */
     private Upstream upstream = new Upstream();
 
+    /** Dify-specific settings. */
+    private Dify dify = new Dify();
+
     public Map<String, ModelProperties> getModels() {
         return models;
     }
@@ -77,6 +80,14 @@ public class GatewayProperties {
         this.upstream = upstream;
     }
 
+    public Dify getDify() {
+        return dify;
+    }
+
+    public void setDify(Dify dify) {
+        this.dify = dify;
+    }
+
     /** One configured model: {@code gateway.models.<id>.*}. */
     public static class ModelProperties {
         private String backend = "dify";
@@ -85,6 +96,11 @@ public class GatewayProperties {
         private String appType;
         private String displayName;
         private Map<String, Object> inputs = new LinkedHashMap<>();
+        private String queryInput;
+        private String outputVariable;
+        private String reasoning = "reasoning_content";
+        private boolean workflowProgress;
+        private String citations = "markdown";
 
         public String getBackend() {
             return backend;
@@ -132,6 +148,46 @@ public class GatewayProperties {
 
         public void setInputs(Map<String, Object> inputs) {
             this.inputs = inputs;
+        }
+
+        public String getQueryInput() {
+            return queryInput;
+        }
+
+        public void setQueryInput(String queryInput) {
+            this.queryInput = queryInput;
+        }
+
+        public String getOutputVariable() {
+            return outputVariable;
+        }
+
+        public void setOutputVariable(String outputVariable) {
+            this.outputVariable = outputVariable;
+        }
+
+        public String getReasoning() {
+            return reasoning;
+        }
+
+        public void setReasoning(String reasoning) {
+            this.reasoning = reasoning;
+        }
+
+        public boolean isWorkflowProgress() {
+            return workflowProgress;
+        }
+
+        public void setWorkflowProgress(boolean workflowProgress) {
+            this.workflowProgress = workflowProgress;
+        }
+
+        public String getCitations() {
+            return citations;
+        }
+
+        public void setCitations(String citations) {
+            this.citations = citations;
         }
 
         @Override
@@ -211,6 +267,20 @@ public class GatewayProperties {
 
         public void setMaxEventSize(DataSize maxEventSize) {
             this.maxEventSize = maxEventSize;
+        }
+    }
+
+    /** {@code gateway.dify.*}. */
+    public static class Dify {
+        /** How often each Dify app's {@code /info} and {@code /parameters} are read again in the background. */
+        private Duration appInfoRefresh = Duration.ofMinutes(5);
+
+        public Duration getAppInfoRefresh() {
+            return appInfoRefresh;
+        }
+
+        public void setAppInfoRefresh(Duration appInfoRefresh) {
+            this.appInfoRefresh = appInfoRefresh;
         }
     }
 }

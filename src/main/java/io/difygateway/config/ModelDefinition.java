@@ -2,21 +2,35 @@ package io.difygateway.config;
 
 import java.util.Map;
 
+import io.difygateway.openai.ReasoningMode;
+
 /**
- * A model the gateway serves, validated: which backend route serves it and the app behind it.
- * {@link #toString()} never shows the key.
+ * A model the gateway serves, validated: which backend route serves it, the app behind it and how its
+ * answers are rendered. {@link #toString()} never shows the key.
  *
- * @param id          the OpenAI model id
- * @param backend     the backend name; requests go to route {@code direct:backend-<backend>}
- * @param baseUrl     the app's API base URL, without a trailing slash (Dify: ends in {@code /v1})
- * @param apiKey      the app's secret key
- * @param appType     the Dify app type ({@code chat}, {@code agent-chat}, {@code advanced-chat})
- * @param displayName the name shown to users
- * @param inputs      fixed values for the app's input variables
- * @param ownedBy     the {@code owned_by} of the model list
+ * @param id               the OpenAI model id
+ * @param backend          the backend name; requests go to route {@code direct:backend-<backend>}
+ * @param baseUrl          the app's API base URL, without a trailing slash (Dify: ends in {@code /v1})
+ * @param apiKey           the app's secret key
+ * @param appType          the Dify app type ({@code chat}, {@code agent-chat}, {@code advanced-chat},
+ *                         {@code completion}, {@code workflow})
+ * @param displayName      the configured display name, or null to use the app's own name
+ * @param inputs           fixed values for the app's input variables
+ * @param queryInput       the input variable that receives the user's message, or null to discover it
+ * @param outputVariable   the workflow output shown when a run streamed no text, or null for all outputs
+ * @param reasoning        how reasoning reaches the client
+ * @param workflowProgress whether workflow node progress is shown as reasoning
+ * @param citations        whether knowledge-base sources are appended as markdown
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String appType,
-                              String displayName, Map<String, Object> inputs, String ownedBy) {
+                              String displayName, Map<String, Object> inputs, String queryInput,
+                              String outputVariable, ReasoningMode reasoning, boolean workflowProgress,
+                              boolean citations) {
+
+    /** The name shown to users when nothing better is known. */
+    public String nameOrId() {
+        return displayName == null ? id : displayName;
+    }
 
     @Override
     public String toString() {

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.difygateway.openai.OpenAiException;
+import io.difygateway.openai.ReasoningMode;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -23,8 +24,8 @@ import org.springframework.stereotype.Component;
 @Component("modelRegistry")
 public class ModelRegistry {
 
-    /** Dify app types served through {@code /v1/chat-messages}. */
-    public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "advanced-chat");
+    /** Dify app types the dify backend serves. */
+    public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "advanced-chat", "completion", "workflow");
     public static final String DEMO_MODEL_ID = "demo";
     public static final String DEMO_PATH = "/demo/dify/v1";
 
@@ -67,7 +68,7 @@ public class ModelRegistry {
         if (demoEnabled && event.getApplicationContext().getParent() == null) {
             String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
             models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
-                    "Demo (built-in, no Dify needed)", Map.of(), "dify-openai-gateway"));
+                    "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true));
         }
     }
 
@@ -119,9 +120,21 @@ public class ModelRegistry {
                         "Use one of " + String.join(", ", DIFY_APP_TYPES.stream().sorted().toList()) + ".");
             }
         }
-        String displayName = model.getDisplayName() == null || model.getDisplayName().isBlank() ? id : model.getDisplayName();
-        models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, appType, displayName,
-                Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), backend));
+        ReasoningMode reasoning = ReasoningMode.fromConfig(model.getReasoning()).orElseThrow(() -> new GatewayConfigException(
+                key + ".reasoning '" + model.getReasoning() + "' is not supported.",
+                "Use reasoning_content, think-tags or off."));
+        if (!"markdown".equals(model.getCitations()) && !"off".equals(model.getCitations())) {
+            throw new GatewayConfigException(key + ".citations '" + model.getCitations() + "' is not supported.",
+                    "Use markdown or off.");
+        }
+        models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, appType, blankToNull(model.getDisplayName()),
+                Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), blankToNull(model.getQueryInput()),
+                blankToNull(model.getOutputVariable()), reasoning, model.isWorkflowProgress(),
+                "markdown".equals(model.getCitations())));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static String baseUrl(String value, String key) {

@@ -1,6 +1,7 @@
 package io.difygateway.dify;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,17 +9,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.openai.ChatCompletionRequest;
+import io.difygateway.openai.OpenAiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Translates an OpenAI chat request into the JSON bodies of Dify's chat-messages and stop calls. */
+/**
+ * Translates an OpenAI chat request into the Dify call for the model's app type: the endpoint, and a JSON body
+ * with the user's message in {@code query} (chat, completion) or in an input variable (completion, workflow),
+ * the app's input defaults and configured values, and any files.
+ */
 @Component("difyRequestMapper")
 public class DifyRequestMapper {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DifyRequestMapper.class);
+    /** Names that most likely hold the user's text when an app has several text inputs. */
+    private static final List<String> LIKELY_QUERY_INPUTS = List.of("query", "input", "question", "message", "text", "prompt");
+
     private final ObjectMapper json;
+    private final DifyAppCatalog catalog;
     private final String defaultUser;
 
-    public DifyRequestMapper(ObjectMapper json, GatewayProperties properties) {
+    public DifyRequestMapper(ObjectMapper json, DifyAppCatalog catalog, GatewayProperties properties) {
         this.json = json;
+        this.catalog = catalog;
         this.defaultUser = properties.getDefaultUser();
     }
 
@@ -27,21 +41,110 @@ public class DifyRequestMapper {
         return request.user() != null ? request.user() : defaultUser;
     }
 
-    /** Body of {@code POST /chat-messages}: always streaming, a new conversation each time, no auto-naming. */
-    public String chatMessagesBody(ChatCompletionRequest request, ModelDefinition model, String user) {
+    /** The URL that runs the model's app. */
+    public String runUrl(ModelDefinition model) {
+        return model.baseUrl() + DifyAppType.of(model.appType()).runPath();
+    }
+
+    /** The URL that stops one of the app's running tasks. */
+    public String stopUrl(ModelDefinition model, String taskId) {
+        return model.baseUrl() + DifyAppType.of(model.appType()).stopPath(taskId);
+    }
+
+    /**
+     * Body of the run call: always streaming; chat apps open a new conversation each time without
+     * auto-naming (naming would cost Dify an extra LLM call per request).
+     *
+     * @param files Dify file objects for the message ({@code type}, {@code transfer_method}, ...)
+     */
+    public String runBody(ChatCompletionRequest request, ModelDefinition model, String user, List<Map<String, Object>> files) {
+        DifyAppType type = DifyAppType.of(model.appType());
+        DifyAppMetadata app = catalog.metadata(model);
+        String message = DifyQueryBuilder.query(request);
+        String queryInput = queryInput(model, type, app);
+
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        if (app.inputForm() != null) {
+            app.inputForm().stream().filter(field -> field.defaultValue() != null)
+                    .forEach(field -> inputs.put(field.variable(), field.defaultValue()));
+        }
+        inputs.putAll(model.inputs());
+        if (queryInput != null) {
+            inputs.put(queryInput, message);
+        }
+        requireInputs(model, app, inputs);
+
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("inputs", model.inputs());
-        body.put("query", DifyQueryBuilder.query(request));
+        body.put("inputs", inputs);
+        if (type.isChat() || (type == DifyAppType.COMPLETION && queryInput == null)) {
+            body.put("query", message);
+        }
         body.put("response_mode", "streaming");
         body.put("user", user);
-        // each stateless call opens a new conversation: naming it would cost Dify an extra LLM call
-        body.put("auto_generate_name", false);
+        if (type.isChat()) {
+            body.put("auto_generate_name", false);
+        }
+        if (!files.isEmpty()) {
+            body.put("files", files);
+        }
         return write(body);
     }
 
-    /** Body of {@code POST /chat-messages/{task_id}/stop}: the same user that started the task. */
+    /** Body of the stop call: the same user that started the task. */
     public String stopBody(String user) {
         return write(Map.of("user", user));
+    }
+
+    /**
+     * The input variable that receives the message: configured, or for completion and workflow apps the
+     * app's text input that is not fixed by configuration (preferring a likely name such as {@code query}).
+     */
+    private String queryInput(ModelDefinition model, DifyAppType type, DifyAppMetadata app) {
+        if (model.queryInput() != null || type.isChat()) {
+            return model.queryInput();
+        }
+        if (app.inputForm() == null) {
+            if (type == DifyAppType.COMPLETION) {
+                return null; // the legacy top-level query still reaches the prompt
+            }
+            throw new OpenAiException(502, "server_error", "upstream_app_unknown", null,
+                    "Cannot tell which input variable of the workflow behind model '" + model.id() + "' takes the message: its "
+                            + "GET /parameters could not be read (" + catalog.lastFailure(model).orElse("not read yet")
+                            + "). Set gateway.models." + model.id() + ".query-input.");
+        }
+        List<DifyAppMetadata.InputField> candidates = app.inputForm().stream()
+                .filter(DifyAppMetadata.InputField::isText)
+                .filter(field -> !model.inputs().containsKey(field.variable())).toList();
+        for (String likely : LIKELY_QUERY_INPUTS) {
+            for (DifyAppMetadata.InputField field : candidates) {
+                if (field.variable().equalsIgnoreCase(likely)) {
+                    return field.variable();
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            LOG.debug("The {} app behind model {} has no free text input: the message is not sent", type, model.id());
+            return null;
+        }
+        return candidates.get(0).variable();
+    }
+
+    private static void requireInputs(ModelDefinition model, DifyAppMetadata app, Map<String, Object> inputs) {
+        if (app.inputForm() == null) {
+            return; // Dify checks them itself; its 400 reaches the client
+        }
+        for (DifyAppMetadata.InputField field : app.inputForm()) {
+            Object value = inputs.get(field.variable());
+            if (field.required() && (value == null || (value instanceof String text && text.isBlank()))
+                    && !field.type().startsWith("file")) {
+                throw new OpenAiException(400, "invalid_request_error", "missing_input", "inputs." + field.variable(),
+                        "The Dify app behind model '" + model.id() + "' needs a value for its input '" + field.variable() + "'"
+                                + (field.label() == null ? "" : " (" + field.label() + ")")
+                                + ". Set gateway.models." + model.id() + ".inputs." + field.variable()
+                                + (model.queryInput() == null ? ", or name it in gateway.models." + model.id() + ".query-input" : "")
+                                + ".");
+            }
+        }
     }
 
     private String write(Object body) {

@@ -17,26 +17,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and ends with the finish chunk, the optional usage chunk and {@code [DONE]}.
  *
  * <p>The response is committed lazily, on the first thing there is to send, so that failures before
- * that still become real HTTP errors. Methods are synchronized: keep-alives may come from another thread.
+ * that still become real HTTP errors. Reasoning goes to {@code reasoning_content}, into {@code <think>} tags in the
+ * content, or nowhere, as the model is configured. A replaced answer that differs from what was sent is appended
+ * after a notice (a stream cannot take text back); a non-streamed answer simply becomes the replacement. Long texts
+ * are cut into several chunks so that no SSE line gets near Open WebUI's 128 KiB line limit.
+ * Methods are synchronized: keep-alives may come from another thread.
  */
 public final class ChatCompletion {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final String FINISH_REASON = "stop";
+    /** Longest text in one chunk, in chars (at most 4 UTF-8 bytes each, plus JSON escaping). */
+    static final int MAX_CHUNK_TEXT = 8192;
+    static final String REPLACED_NOTICE = "\n\n---\n\n*The app replaced its answer with:*\n\n";
+    private static final String THINK_OPEN = "<think>\n";
+    private static final String THINK_CLOSE = "\n</think>\n\n";
 
     private final String id;
     private final long created;
     private final String model;
     private final boolean streaming;
     private final boolean includeUsage;
+    private final ReasoningMode reasoningMode;
     private final SseOutput output;
     private final ObjectMapper json;
     private final String chunkPrefix;
     private final String chunkSuffix;
     private final String finishChunkSuffix;
 
+    /** The answer as the client knows it, for replacements; for non-streamed completions, the content. */
     private final StringBuilder answer = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private boolean insideThinkTag;
     private CompletionEvent.Usage usage;
     private OpenAiException failure;
     private String upstreamTaskId;
@@ -48,12 +61,13 @@ public final class ChatCompletion {
      * @param output where chunks go when streaming; unused (may be null) otherwise
      */
     public ChatCompletion(String id, long created, String model, boolean streaming, boolean includeUsage,
-                          SseOutput output, ObjectMapper json) {
+                          ReasoningMode reasoningMode, SseOutput output, ObjectMapper json) {
         this.id = id;
         this.created = created;
         this.model = model;
         this.streaming = streaming;
         this.includeUsage = includeUsage;
+        this.reasoningMode = reasoningMode;
         this.output = output;
         this.json = json;
         this.chunkPrefix = "data: {\"id\":" + quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
@@ -108,6 +122,10 @@ public final class ChatCompletion {
         }
         if (event instanceof CompletionEvent.Text text) {
             content(text.text());
+        } else if (event instanceof CompletionEvent.Reasoning thought) {
+            reasoning(thought.text());
+        } else if (event instanceof CompletionEvent.ReplaceAnswer replacement) {
+            replace(replacement.text());
         } else if (event instanceof CompletionEvent.Usage reported) {
             usage = reported;
         } else if (event instanceof CompletionEvent.KeepAlive) {
@@ -125,12 +143,57 @@ public final class ChatCompletion {
         if (text.isEmpty()) {
             return;
         }
-        if (!streaming) {
-            answer.append(text);
+        answer.append(text);
+        if (streaming) {
+            if (insideThinkTag) {
+                insideThinkTag = false;
+                sendDelta("content", THINK_CLOSE);
+            }
+            sendDelta("content", text);
+        }
+    }
+
+    private void reasoning(String text) {
+        if (text.isEmpty() || reasoningMode == ReasoningMode.OFF) {
             return;
         }
+        if (!streaming) {
+            reasoning.append(text);
+        } else if (reasoningMode == ReasoningMode.REASONING_CONTENT) {
+            sendDelta("reasoning_content", text);
+        } else {
+            if (!insideThinkTag) {
+                insideThinkTag = true;
+                sendDelta("content", THINK_OPEN);
+            }
+            sendDelta("content", text);
+        }
+    }
+
+    private void replace(String replacement) {
+        if (replacement.contentEquals(answer)) {
+            return; // moderation that flagged nothing repeats the answer
+        }
+        if (streaming) {
+            content(REPLACED_NOTICE);
+            content(replacement);
+        }
+        answer.setLength(0);
+        answer.append(replacement);
+    }
+
+    /** Writes a delta with one text field, in several chunks when the text is long. */
+    private void sendDelta(String field, String text) {
         commit();
-        send((chunkPrefix + "{\"content\":" + quote(text) + "}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
+        String key = "{\"" + field + "\":";
+        for (int start = 0; start < text.length(); ) {
+            int end = Math.min(text.length(), start + MAX_CHUNK_TEXT);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            send((chunkPrefix + key + quote(text.substring(start, end)) + "}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
+            start = end;
+        }
     }
 
     private void keepAlive() {
@@ -175,6 +238,10 @@ public final class ChatCompletion {
             return write(completionBody());
         }
         commit();
+        if (insideThinkTag) {
+            insideThinkTag = false;
+            sendDelta("content", THINK_CLOSE);
+        }
         send((chunkPrefix + "{}" + finishChunkSuffix).getBytes(StandardCharsets.UTF_8));
         if (includeUsage && usage != null) {
             Map<String, Object> chunk = chunkEnvelope();
@@ -226,7 +293,11 @@ public final class ChatCompletion {
     private Map<String, Object> completionBody() {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
-        message.put("content", answer.toString());
+        boolean thinkTags = reasoningMode == ReasoningMode.THINK_TAGS && !reasoning.isEmpty();
+        message.put("content", thinkTags ? THINK_OPEN + reasoning.toString().strip() + THINK_CLOSE + answer : answer.toString());
+        if (reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
+        }
         message.put("refusal", null);
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);

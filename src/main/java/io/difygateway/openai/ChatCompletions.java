@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.config.ModelDefinition;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -26,12 +27,12 @@ public class ChatCompletions {
         this.clock = clock;
     }
 
-    /** A new completion for a request; a streaming one writes to the given servlet response. */
-    public ChatCompletion open(ChatCompletionRequest request, HttpServletResponse response) {
+    /** A new completion of a model for a request; a streaming one writes to the given servlet response. */
+    public ChatCompletion open(ChatCompletionRequest request, ModelDefinition model, HttpServletResponse response) {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         SseOutput output = request.stream() ? new ServletSseOutput(response) : null;
         return new ChatCompletion(id, clock.instant().getEpochSecond(), request.model(), request.stream(),
-                request.includeUsage(), output, json);
+                request.includeUsage(), model.reasoning(), output, json);
     }
 
     /** Applies the events mapped from one backend event. */

@@ -111,8 +111,9 @@ public class ChatRequestParser {
             throw OpenAiException.invalidRequest("messages", "'messages' must contain at least one message with role 'user'.");
         }
         if (messages.get(lastUser).text().isBlank()) {
-            throw OpenAiException.invalidRequest("messages",
-                    "The last user message has no text. Only text content is supported by this model.");
+            throw OpenAiException.invalidRequest("messages", messages.get(lastUser).attachments().isEmpty()
+                    ? "The last user message has no text."
+                    : "The last user message has only images or files: add a text question to them.");
         }
         return messages;
     }
@@ -130,41 +131,70 @@ public class ChatRequestParser {
             throw OpenAiException.invalidRequest(param + ".role", "'" + param + ".role' must be one of "
                     + String.join(", ", ROLES.stream().sorted().toList()) + "; got '" + role + "'.");
         }
-        return new ChatMessage(role, text(node.get("content"), param + ".content"));
-    }
-
-    /** The text of a message: a string, or the text parts of a parts array joined by blank lines. */
-    private static String text(JsonNode content, String param) {
+        JsonNode content = node.get("content");
+        String contentParam = param + ".content";
         if (content == null || content.isNull()) {
-            return "";
+            return new ChatMessage(role, "");
         }
         if (content.isTextual()) {
-            return content.asText();
+            return new ChatMessage(role, content.asText());
         }
         if (!content.isArray()) {
-            throw OpenAiException.invalidRequest(param, "'" + param + "' must be a string or an array of content parts, got "
-                    + describe(content) + ".");
+            throw OpenAiException.invalidRequest(contentParam, "'" + contentParam
+                    + "' must be a string or an array of content parts, got " + describe(content) + ".");
         }
+        return parts(role, content, contentParam);
+    }
+
+    /** A parts array: text parts joined by blank lines, image and file parts as attachments. */
+    private static ChatMessage parts(String role, JsonNode content, String param) {
         StringBuilder text = new StringBuilder();
+        List<ChatMessage.Attachment> attachments = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
             JsonNode part = content.get(i);
             String partParam = param + "[" + i + "]";
             if (!part.isObject() || !part.path("type").isTextual()) {
                 throw OpenAiException.invalidRequest(partParam, "'" + partParam + "' must be an object with a string 'type'.");
             }
-            if ("text".equals(part.get("type").asText())) {
-                JsonNode partText = part.get("text");
-                if (partText == null || !partText.isTextual()) {
-                    throw OpenAiException.invalidRequest(partParam + ".text", "'" + partParam + ".text' must be a string.");
+            switch (part.get("type").asText()) {
+                case "text" -> {
+                    if (!text.isEmpty()) {
+                        text.append("\n\n");
+                    }
+                    text.append(requiredText(part, "text", partParam + ".text"));
                 }
-                if (!text.isEmpty()) {
-                    text.append("\n\n");
+                case "image_url" -> {
+                    JsonNode image = part.get("image_url");
+                    // the spec says {"url": ...}; some clients send the URL string itself
+                    String url = image != null && image.isTextual() ? image.asText()
+                            : requiredText(image == null ? part : image, "url", partParam + ".image_url.url");
+                    attachments.add(new ChatMessage.Attachment(true, url, null));
                 }
-                text.append(partText.asText());
+                case "file" -> {
+                    JsonNode file = part.path("file");
+                    if (file.hasNonNull("file_id") && !file.hasNonNull("file_data")) {
+                        throw OpenAiException.invalidRequest(partParam + ".file.file_id", "'" + partParam
+                                + ".file.file_id' refers to OpenAI's Files API, which this gateway does not have: send the file as file_data.");
+                    }
+                    String data = requiredText(file, "file_data", partParam + ".file.file_data");
+                    String filename = file.path("filename").asText(null);
+                    attachments.add(new ChatMessage.Attachment(false,
+                            data.startsWith("data:") ? data : "data:application/octet-stream;base64," + data, filename));
+                }
+                case "input_audio" -> throw OpenAiException.invalidRequest(partParam,
+                        "Audio input is not supported by this gateway; send a transcript as text.");
+                default -> { /* unknown part types (refusal, future types) carry nothing to forward */ }
             }
-            // image_url, input_audio and file parts are not forwarded yet; their text neighbours still are
         }
-        return text.toString();
+        return new ChatMessage(role, text.toString(), List.copyOf(attachments));
+    }
+
+    private static String requiredText(JsonNode parent, String field, String param) {
+        JsonNode value = parent == null ? null : parent.get(field);
+        if (value == null || !value.isTextual()) {
+            throw OpenAiException.invalidRequest(param, "'" + param + "' must be a string.");
+        }
+        return value.asText();
     }
 
     private static String describe(JsonNode node) {

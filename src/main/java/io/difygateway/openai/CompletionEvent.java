@@ -10,6 +10,17 @@ public sealed interface CompletionEvent {
     record Text(String text) implements CompletionEvent {
     }
 
+    /** A piece of the model's reasoning (agent steps, thinking), shown apart from the answer. */
+    record Reasoning(String text) implements CompletionEvent {
+    }
+
+    /**
+     * The backend replaced its whole answer (content moderation). Identical text changes nothing; otherwise the
+     * client must end up seeing the replacement.
+     */
+    record ReplaceAnswer(String text) implements CompletionEvent {
+    }
+
     /** Token counts reported by the backend for the whole completion. */
     record Usage(long promptTokens, long completionTokens) implements CompletionEvent {
         public long totalTokens() {

@@ -4,23 +4,31 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.config.ModelDescriptions;
 import io.difygateway.config.ModelRegistry;
 import org.springframework.stereotype.Component;
 
-/** Translates the configured models into OpenAI's {@code GET /v1/models} and {@code /v1/models/{id}} bodies. */
+/**
+ * Translates the configured models, and what their apps say about themselves, into OpenAI's
+ * {@code GET /v1/models} and {@code /v1/models/{id}} bodies.
+ */
 @Component("modelCatalog")
 public class ModelCatalog {
 
     private final ModelRegistry registry;
+    private final List<ModelDescriptions> descriptions;
     private final ObjectMapper json;
     private final long created = Instant.now().getEpochSecond();
 
-    public ModelCatalog(ModelRegistry registry, ObjectMapper json) {
+    public ModelCatalog(ModelRegistry registry, List<ModelDescriptions> descriptions, ObjectMapper json) {
         this.registry = registry;
+        this.descriptions = descriptions;
         this.json = json;
     }
 
@@ -43,9 +51,15 @@ public class ModelCatalog {
         body.put("id", model.id());
         body.put("object", "model");
         body.put("created", created);
-        body.put("owned_by", model.ownedBy());
-        body.put("name", model.displayName());
+        body.put("owned_by", model.backend());
+        body.put("name", model.displayName() != null ? model.displayName() : known(d -> d.name(model)).orElse(model.id()));
+        known(d -> d.description(model)).ifPresent(description -> body.put("description", description));
         return body;
+    }
+
+    /** The first answer any backend's descriptions have; they only read caches, never call the backend. */
+    private Optional<String> known(Function<ModelDescriptions, Optional<String>> question) {
+        return descriptions.stream().map(question).flatMap(Optional::stream).filter(text -> !text.isBlank()).findFirst();
     }
 
     private String write(Object body) {

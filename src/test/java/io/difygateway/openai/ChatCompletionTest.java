@@ -16,7 +16,7 @@ class ChatCompletionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ChatCompletion streaming(BufferSseOutput output, boolean includeUsage) {
-        return new ChatCompletion("chatcmpl-1", 1700000000L, "helpdesk", true, includeUsage, output, JSON);
+        return new ChatCompletion("chatcmpl-1", 1700000000L, "helpdesk", true, includeUsage, ReasoningMode.REASONING_CONTENT, output, JSON);
     }
 
 
@@ -123,7 +123,7 @@ class ChatCompletionTest {
 
     @Test
     void aggregatesANonStreamedCompletionWithUsage() throws Exception {
-        ChatCompletion completion = new ChatCompletion("chatcmpl-2", 1L, "helpdesk", false, false, null, JSON);
+        ChatCompletion completion = new ChatCompletion("chatcmpl-2", 1L, "helpdesk", false, false, ReasoningMode.REASONING_CONTENT, null, JSON);
         completion.accept(List.of(new CompletionEvent.Text("Hello"), CompletionEvent.KEEP_ALIVE,
                 new CompletionEvent.Text(" world"), new CompletionEvent.Usage(3, 2)));
         JsonNode body = JSON.readTree(completion.finish());
@@ -138,9 +138,90 @@ class ChatCompletionTest {
 
     @Test
     void aNonStreamedCompletionWithoutAnyTextIsAnError() {
-        ChatCompletion completion = new ChatCompletion("chatcmpl-3", 1L, "helpdesk", false, false, null, JSON);
+        ChatCompletion completion = new ChatCompletion("chatcmpl-3", 1L, "helpdesk", false, false, ReasoningMode.REASONING_CONTENT, null, JSON);
         completion.accept(new CompletionEvent.Usage(3, 0));
         assertThatThrownBy(completion::finish).isInstanceOfSatisfying(OpenAiException.class,
                 e -> assertThat(e.status()).isEqualTo(502));
+    }
+
+    @Test
+    void aLongTextIsCutIntoSeveralChunksWithoutSplittingACharacter() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        String emoji = "🎉";
+        String text = "x".repeat(ChatCompletion.MAX_CHUNK_TEXT - 1) + emoji + "y".repeat(3 * ChatCompletion.MAX_CHUNK_TEXT);
+        completion.accept(new CompletionEvent.Text(text));
+        completion.finish();
+        List<JsonNode> chunks = chunks(output.text());
+        StringBuilder joined = new StringBuilder();
+        chunks.forEach(chunk -> joined.append(chunk.at("/choices/0/delta/content").asText("")));
+        assertThat(joined.toString()).isEqualTo(text);
+        assertThat(chunks.size()).isGreaterThanOrEqualTo(2 + 4);
+        for (String line : output.text().split("\n")) {
+            assertThat(line.length()).isLessThan(4 * ChatCompletion.MAX_CHUNK_TEXT);
+        }
+    }
+
+    @Test
+    void reasoningGoesToReasoningContentWhenStreamed() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = streaming(output, false);
+        completion.accept(List.of(new CompletionEvent.Reasoning("thinking"), new CompletionEvent.Text("answer")));
+        completion.finish();
+        List<JsonNode> chunks = chunks(output.text());
+        assertThat(chunks.get(1).at("/choices/0/delta/reasoning_content").asText()).isEqualTo("thinking");
+        assertThat(chunks.get(2).at("/choices/0/delta/content").asText()).isEqualTo("answer");
+    }
+
+    @Test
+    void reasoningInThinkTagsIsClosedBeforeTheAnswerAndAtTheEnd() {
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion completion = new ChatCompletion("c", 1L, "m", true, false, ReasoningMode.THINK_TAGS, output, JSON);
+        completion.accept(List.of(new CompletionEvent.Reasoning("step 1"), new CompletionEvent.Text("answer"),
+                new CompletionEvent.Reasoning("afterthought")));
+        completion.finish();
+        StringBuilder content = new StringBuilder();
+        chunks(output.text()).forEach(chunk -> content.append(chunk.at("/choices/0/delta/content").asText("")));
+        assertThat(content.toString()).isEqualTo("<think>\nstep 1\n</think>\n\nanswer<think>\nafterthought\n</think>\n\n");
+    }
+
+    @Test
+    void aNonStreamedCompletionCarriesReasoningAsConfigured() throws Exception {
+        for (ReasoningMode mode : ReasoningMode.values()) {
+            ChatCompletion completion = new ChatCompletion("c", 1L, "m", false, false, mode, null, JSON);
+            completion.accept(List.of(new CompletionEvent.Reasoning("why"), new CompletionEvent.Text("answer")));
+            JsonNode message = JSON.readTree(completion.finish()).at("/choices/0/message");
+            switch (mode) {
+                case REASONING_CONTENT -> {
+                    assertThat(message.get("content").asText()).isEqualTo("answer");
+                    assertThat(message.get("reasoning_content").asText()).isEqualTo("why");
+                }
+                case THINK_TAGS -> {
+                    assertThat(message.get("content").asText()).isEqualTo("<think>\nwhy\n</think>\n\nanswer");
+                    assertThat(message.has("reasoning_content")).isFalse();
+                }
+                case OFF -> {
+                    assertThat(message.get("content").asText()).isEqualTo("answer");
+                    assertThat(message.has("reasoning_content")).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReplacedAnswerIsTheWholeAnswerWhenNotStreamedAndAppendedAfterANoticeWhenStreamed() throws Exception {
+        ChatCompletion aggregated = new ChatCompletion("c", 1L, "m", false, false, ReasoningMode.OFF, null, JSON);
+        aggregated.accept(List.of(new CompletionEvent.Text("bad words"), new CompletionEvent.ReplaceAnswer("Sorry."),
+                new CompletionEvent.ReplaceAnswer("Sorry.")));
+        assertThat(JSON.readTree(aggregated.finish()).at("/choices/0/message/content").asText()).isEqualTo("Sorry.");
+
+        BufferSseOutput output = new BufferSseOutput();
+        ChatCompletion streamed = streaming(output, false);
+        streamed.accept(List.of(new CompletionEvent.Text("bad words"), new CompletionEvent.ReplaceAnswer("Sorry."),
+                new CompletionEvent.ReplaceAnswer("Sorry.")));
+        streamed.finish();
+        StringBuilder content = new StringBuilder();
+        chunks(output.text()).forEach(chunk -> content.append(chunk.at("/choices/0/delta/content").asText("")));
+        assertThat(content.toString()).isEqualTo("bad words" + ChatCompletion.REPLACED_NOTICE + "Sorry.");
     }
 }

@@ -23,9 +23,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A Dify Service API stand-in on a JDK {@link HttpServer}: it records every request and answers
- * {@code POST /v1/chat-messages} with whatever {@link Responder} the test set, streaming frames with real
- * pauses and flushes; {@code POST /v1/chat-messages/{task_id}/stop} answers like Dify and is recorded.
+ * A Dify Service API stand-in on a JDK {@link HttpServer}: it records every request and answers the run calls
+ * ({@code POST /v1/chat-messages}, {@code /completion-messages}, {@code /workflows/run}) with whatever
+ * {@link Responder} the test set, streaming frames with real pauses and flushes. The stop calls answer like Dify
+ * and are recorded; {@code GET /v1/info} and {@code /v1/parameters} answer per app key (see {@link #app});
+ * {@code POST /v1/files/upload} stores the upload and answers 201 with a new file id.
  */
 public final class FakeDify implements AutoCloseable {
 
@@ -43,10 +45,37 @@ public final class FakeDify implements AutoCloseable {
         void respond(HttpExchange exchange, FakeDify dify) throws IOException;
     }
 
-    private static final Pattern STOP = Pattern.compile("/v1/chat-messages/([^/]+)/stop");
+    private static final Pattern STOP = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/tasks)/([^/]+)/stop");
+    private static final java.util.Set<String> RUN_PATHS = java.util.Set.of("/v1/chat-messages", "/v1/completion-messages", "/v1/workflows/run");
+
+    /** What one app (by key) says about itself; a delay before answering /info simulates a slow Dify. */
+    public static final class App {
+        private volatile String info = "{\"name\": \"Fake Dify app\", \"description\": \"\", \"tags\": [], \"mode\": \"chat\"}";
+        private volatile String parameters = "{\"user_input_form\": [], \"file_upload\": {\"image\": {\"enabled\": false}}}";
+        private volatile Duration infoDelay = Duration.ZERO;
+
+        public App info(String json) {
+            this.info = json;
+            return this;
+        }
+
+        public App parameters(String json) {
+            this.parameters = json;
+            return this;
+        }
+
+        public App infoDelay(Duration delay) {
+            this.infoDelay = delay;
+            return this;
+        }
+    }
 
     private final HttpServer server;
     private final List<Request> chatRequests = new CopyOnWriteArrayList<>();
+    private final List<Request> uploads = new CopyOnWriteArrayList<>();
+    private final Map<String, App> apps = new java.util.concurrent.ConcurrentHashMap<>();
+    private final App defaultApp = new App();
+    private volatile Responder uploadFailure;
     private final BlockingQueue<Request> stopRequests = new LinkedBlockingQueue<>();
     private final List<Long> frameSentNanos = new CopyOnWriteArrayList<>();
     private volatile Responder responder = stream(List.of(), Duration.ZERO);
@@ -72,8 +101,24 @@ public final class FakeDify implements AutoCloseable {
         this.frameSentNanos.clear();
     }
 
+    /** The app answering for a key's /info and /parameters (created on first use). */
+    public App app(String apiKey) {
+        return apps.computeIfAbsent(apiKey, key -> new App());
+    }
+
+    /** Every run call (chat, completion, workflow), in order. */
     public List<Request> chatRequests() {
         return chatRequests;
+    }
+
+    /** Makes uploads fail with this answer (null: uploads succeed again). */
+    public void failUploadsWith(Responder failure) {
+        this.uploadFailure = failure;
+    }
+
+    /** Every file upload, in order (the body is the raw multipart text). */
+    public List<Request> uploads() {
+        return uploads;
     }
 
     public Request lastChatRequest() {
@@ -101,16 +146,32 @@ public final class FakeDify implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body);
+            String key = request.header("Authorization") == null ? "" : request.header("Authorization").replaceFirst("^Bearer ", "");
+            App app = apps.getOrDefault(key, defaultApp);
             Matcher stop = STOP.matcher(request.path());
             if ("POST".equals(request.method()) && stop.matches()) {
                 stopRequests.add(request);
                 json(exchange, 200, "{\"result\": \"success\"}\n");
-            } else if ("POST".equals(request.method()) && "/v1/chat-messages".equals(request.path())) {
-                chatRequests.add(request);
+            } else if ("POST".equals(request.method()) && RUN_PATHS.contains(request.path())) {
+                chatRequests.add(new Request(request.method(), request.path(), request.headers(),
+                        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
                 responder.respond(exchange, this);
+            } else if ("GET".equals(request.method()) && "/v1/info".equals(request.path())) {
+                sleep(app.infoDelay);
+                json(exchange, 200, app.info);
+            } else if ("GET".equals(request.method()) && "/v1/parameters".equals(request.path())) {
+                json(exchange, 200, app.parameters);
+            } else if ("POST".equals(request.method()) && "/v1/files/upload".equals(request.path())) {
+                uploads.add(request);
+                if (uploadFailure != null) {
+                    uploadFailure.respond(exchange, this);
+                    return;
+                }
+                json(exchange, 201, "{\"id\": \"upload-" + uploads.size() + "\", \"name\": \"f\", \"size\": " + body.length()
+                        + ", \"extension\": \"png\", \"mime_type\": \"image/png\", \"created_by\": \"u\", \"created_at\": 1}\n");
             } else {
                 json(exchange, 404, "{\"code\": \"not_found\", \"message\": \"The requested URL was not found on the server.\", \"status\": 404}\n");
             }

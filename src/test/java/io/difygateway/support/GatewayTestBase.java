@@ -17,8 +17,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Runs the whole gateway on a random port (the committed config/application.yaml and routes/ folder, nothing
  * else from config/) in front of one shared {@link FakeDify}, with these models:
- * {@code helpdesk} (chat), {@code agent} (agent-chat), {@code flow} (advanced-chat, with fixed inputs) and
- * {@code offline} (a Dify that refuses connections). All test classes share one Spring context.
+ * {@code helpdesk} (chat), {@code agent} (agent-chat, named by its /info), {@code flow} (advanced-chat, with
+ * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
+ * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
+ * {@code vision} (chat that accepts images) and {@code slowinfo} (chat whose /info hangs).
+ * All test classes share one Spring context.
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -33,6 +36,30 @@ public abstract class GatewayTestBase {
 
     public static final String HELPDESK_KEY = "app-helpdesk-secret-0123456789";
     public static final FakeDify DIFY = startDify();
+
+    static {
+        DIFY.app("app-agent-secret").info("{\"name\": \"Weather Agent\", \"description\": \"Answers weather questions\", \"tags\": [], \"mode\": \"agent-chat\"}");
+        DIFY.app("app-workflow-secret").parameters("""
+                {"user_input_form": [
+                  {"paragraph": {"label": "Document", "variable": "document", "required": true, "default": ""}},
+                  {"select": {"label": "Language", "variable": "language", "required": true, "default": "English", "options": ["English", "German"]}},
+                  {"text-input": {"label": "Audience", "variable": "audience", "required": true, "default": "", "max_length": 48}}
+                 ],
+                 "file_upload": {"enabled": false}}""");
+        DIFY.app("app-completion-secret").parameters("""
+                {"user_input_form": [{"paragraph": {"label": "Query", "variable": "query", "required": true}},
+                                     {"text-input": {"label": "Tone", "variable": "tone", "required": false, "default": "friendly"}}],
+                 "file_upload": {"image": {"enabled": false}}}""");
+        DIFY.app("app-strict-secret").parameters("""
+                {"user_input_form": [{"text-input": {"label": "Ticket", "variable": "ticket", "required": true}},
+                                     {"text-input": {"label": "Customer ID", "variable": "customer_id", "required": true}}]}""");
+        DIFY.app("app-vision-secret").parameters("""
+                {"user_input_form": [],
+                 "file_upload": {"enabled": true, "allowed_file_types": ["image", "document"], "number_limits": 2,
+                                 "allowed_file_upload_methods": ["remote_url", "local_file"],
+                                 "image": {"enabled": true, "number_limits": 2, "transfer_methods": ["remote_url", "local_file"]}}}""");
+        DIFY.app("app-slowinfo-secret").infoDelay(java.time.Duration.ofSeconds(20));
+    }
 
     @LocalServerPort
     protected int port;
@@ -54,6 +81,19 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.flow.inputs.department", () -> "sales");
         registry.add("gateway.models.offline.base-url", () -> "http://127.0.0.1:9/v1");
         registry.add("gateway.models.offline.api-key", () -> "app-offline-secret");
+        model(registry, "summarize", "workflow", "app-workflow-secret");
+        registry.add("gateway.models.summarize.inputs.audience", () -> "customers");
+        model(registry, "writer", "completion", "app-completion-secret");
+        model(registry, "strict", "workflow", "app-strict-secret");
+        registry.add("gateway.models.strict.query-input", () -> "ticket");
+        model(registry, "vision", "chat", "app-vision-secret");
+        model(registry, "slowinfo", "chat", "app-slowinfo-secret");
+    }
+
+    private static void model(DynamicPropertyRegistry registry, String id, String appType, String key) {
+        registry.add("gateway.models." + id + ".base-url", DIFY::baseUrl);
+        registry.add("gateway.models." + id + ".api-key", () -> key);
+        registry.add("gateway.models." + id + ".app-type", () -> appType);
     }
 
     private static FakeDify startDify() {

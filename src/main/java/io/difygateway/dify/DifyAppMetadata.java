@@ -1,0 +1,45 @@
+package io.difygateway.dify;
+
+import java.util.List;
+
+/**
+ * What a Dify app says about itself through {@code GET /info} and {@code GET /parameters}.
+ *
+ * @param name        the app's name, or null when not (yet) known
+ * @param description the app's description, or null
+ * @param inputForm   the app's input variables in form order, or null when {@code /parameters} was not read
+ * @param files       which files the app accepts, or null when {@code /parameters} was not read
+ */
+public record DifyAppMetadata(String name, String description, List<InputField> inputForm, FileUploadSettings files) {
+
+    static final DifyAppMetadata UNKNOWN = new DifyAppMetadata(null, null, null, null);
+
+    /** One input variable of the app's form ({@code text-input}, {@code paragraph}, {@code select}, ...). */
+    public record InputField(String variable, String label, String type, boolean required, Object defaultValue) {
+
+        /** Text variables can receive the user's message. */
+        public boolean isText() {
+            return "text-input".equals(type) || "paragraph".equals(type);
+        }
+    }
+
+    /**
+     * The app's file-upload feature.
+     *
+     * @param images          images may be attached
+     * @param documents       documents may be attached
+     * @param limit           most files per request (0 when none allowed)
+     * @param remoteUrls      files may be passed by URL
+     * @param uploads         files may be uploaded first ({@code local_file})
+     */
+    public record FileUploadSettings(boolean images, boolean documents, int limit, boolean remoteUrls, boolean uploads) {
+    }
+
+    DifyAppMetadata withInfo(String name, String description) {
+        return new DifyAppMetadata(name, description, inputForm, files);
+    }
+
+    DifyAppMetadata withParameters(List<InputField> inputForm, FileUploadSettings files) {
+        return new DifyAppMetadata(name, description, inputForm, files);
+    }
+}

@@ -1,0 +1,43 @@
+package io.difygateway.dify;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.difygateway.config.ModelDefinition;
+
+/** What the event mapper remembers across the events of one Dify stream. Not thread-safe: one per stream. */
+public final class DifyStreamState {
+
+    final ModelDefinition model;
+    final DifyAppType appType;
+    /** The origin of the app's base URL, for file paths that Dify sends relative to its host. */
+    final String origin;
+    boolean taskIdSeen;
+    boolean textSeen;
+    long llmPromptTokens;
+    long llmCompletionTokens;
+    boolean llmUsageSeen;
+    String waitingForm;
+    /** Agent thought ids whose tool call, observation and thought text were already shown. */
+    final Set<String> toolCallsShown = new HashSet<>();
+    final Set<String> observationsShown = new HashSet<>();
+    final Map<String, String> thoughtsShown = new HashMap<>();
+
+    DifyStreamState(ModelDefinition model) {
+        this.model = model;
+        this.appType = DifyAppType.of(model.appType());
+        URI base = URI.create(model.baseUrl());
+        this.origin = base.getScheme() + "://" + base.getRawAuthority();
+    }
+
+    /** An absolute URL for a file URL Dify sent, which may be relative to its host. */
+    String absolute(String url) {
+        if (url.startsWith("http://") || url.startsWith("https://")) {
+            return url;
+        }
+        return origin + (url.startsWith("/") ? "" : "/") + url;
+    }
+}

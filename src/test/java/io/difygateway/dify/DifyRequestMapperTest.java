@@ -1,0 +1,94 @@
+package io.difygateway.dify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.config.ModelRegistry;
+import io.difygateway.openai.ChatCompletionRequest;
+import io.difygateway.openai.ChatMessage;
+import io.difygateway.openai.OpenAiException;
+import io.difygateway.openai.ReasoningMode;
+import org.junit.jupiter.api.Test;
+
+class DifyRequestMapperTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DifyAppCatalog catalog = new DifyAppCatalog(new ModelRegistry(new GatewayProperties()), JSON);
+    private final DifyRequestMapper mapper = new DifyRequestMapper(JSON, catalog, new GatewayProperties());
+
+    private static ModelDefinition model(String appType, Map<String, Object> inputs, String queryInput) {
+        return new ModelDefinition("m", "dify", "http://dify.internal/v1", "k", appType, null, inputs, queryInput, null,
+                ReasoningMode.REASONING_CONTENT, false, true);
+    }
+
+    private static final ChatCompletionRequest HELLO =
+            new ChatCompletionRequest("m", List.of(new ChatMessage("user", "Hello")), true, false, null);
+
+    private JsonNode body(ModelDefinition model) throws Exception {
+        return JSON.readTree(mapper.runBody(HELLO, model, "u", List.of()));
+    }
+
+    @Test
+    void eachAppTypeHasItsRunAndStopEndpoint() {
+        assertThat(mapper.runUrl(model("chat", Map.of(), null))).isEqualTo("http://dify.internal/v1/chat-messages");
+        assertThat(mapper.stopUrl(model("advanced-chat", Map.of(), null), "t1")).isEqualTo("http://dify.internal/v1/chat-messages/t1/stop");
+        assertThat(mapper.runUrl(model("completion", Map.of(), null))).isEqualTo("http://dify.internal/v1/completion-messages");
+        assertThat(mapper.stopUrl(model("completion", Map.of(), null), "t2")).isEqualTo("http://dify.internal/v1/completion-messages/t2/stop");
+        assertThat(mapper.runUrl(model("workflow", Map.of(), null))).isEqualTo("http://dify.internal/v1/workflows/run");
+        assertThat(mapper.stopUrl(model("workflow", Map.of(), null), "t3")).isEqualTo("http://dify.internal/v1/workflows/tasks/t3/stop");
+    }
+
+    @Test
+    void aChatAppCanAlsoGetTheMessageInAnInput() throws Exception {
+        JsonNode body = body(model("chat", Map.of("lang", "de"), "question"));
+        assertThat(body.get("query").asText()).isEqualTo("Hello");
+        assertThat(body.get("inputs")).isEqualTo(JSON.readTree("{\"lang\":\"de\",\"question\":\"Hello\"}"));
+        assertThat(body.get("auto_generate_name").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aCompletionAppWithoutTextInputsGetsTheLegacyQuery() throws Exception {
+        ModelDefinition model = model("completion", Map.of(), null);
+        catalog.acceptParameters(model, 200, "{\"user_input_form\": [{\"select\": {\"variable\": \"tone\", \"required\": false}}]}");
+        JsonNode body = body(model);
+        assertThat(body.get("query").asText()).isEqualTo("Hello");
+        assertThat(body.get("inputs")).isEqualTo(JSON.readTree("{}"));
+    }
+
+    @Test
+    void aLikelyNamedTextInputWinsOverTheFirstOne() throws Exception {
+        ModelDefinition model = model("workflow", Map.of(), null);
+        catalog.acceptParameters(model, 200, """
+                {"user_input_form": [{"text-input": {"variable": "title", "required": false}},
+                                     {"paragraph": {"variable": "Question", "required": true}}]}""");
+        assertThat(body(model).get("inputs")).isEqualTo(JSON.readTree("{\"Question\":\"Hello\"}"));
+    }
+
+    @Test
+    void aWorkflowWhoseFormCannotBeReadNeedsAConfiguredQueryInput() throws Exception {
+        ModelDefinition model = model("workflow", Map.of(), null);
+        catalog.failed(model, new java.net.ConnectException("Connection refused"));
+        assertThatThrownBy(() -> body(model)).isInstanceOfSatisfying(OpenAiException.class, e -> {
+            assertThat(e.status()).isEqualTo(502);
+            assertThat(e.getMessage()).contains("gateway.models.m.query-input").contains("Connection refused");
+        });
+        assertThat(body(model("workflow", Map.of(), "text")).get("inputs")).isEqualTo(JSON.readTree("{\"text\":\"Hello\"}"));
+    }
+
+    @Test
+    void configuredInputsOverrideFormDefaultsAndFileInputsAreNotRequiredHere() throws Exception {
+        ModelDefinition model = model("workflow", Map.of("lang", "German"), "text");
+        catalog.acceptParameters(model, 200, """
+                {"user_input_form": [{"select": {"variable": "lang", "required": true, "default": "English"}},
+                                     {"number": {"variable": "limit", "required": false, "default": 3}},
+                                     {"file": {"variable": "attachment", "required": true}}]}""");
+        assertThat(body(model).get("inputs")).isEqualTo(JSON.readTree("{\"lang\":\"German\",\"limit\":3,\"text\":\"Hello\"}"));
+    }
+}

@@ -1,0 +1,195 @@
+package io.difygateway.routes;
+
+import static io.difygateway.routes.ChatCompletionsRouteTest.assertOpenAiError;
+import static io.difygateway.support.OpenAiStreams.chunks;
+import static io.difygateway.support.OpenAiStreams.content;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.support.FakeDify;
+import io.difygateway.support.GatewayTestBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Workflow and completion apps, input forms, files in, and app names from Dify, through the real routes. */
+class DifyAppsRouteTest extends GatewayTestBase {
+
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+    @AfterEach
+    void uploadsSucceedAgain() {
+        DIFY.failUploadsWith(null);
+    }
+
+    private static String imageMessage(String model, String... urls) {
+        StringBuilder parts = new StringBuilder("{\"type\":\"text\",\"text\":\"What is in this picture?\"}");
+        for (String url : urls) {
+            parts.append(",{\"type\":\"image_url\",\"image_url\":{\"url\":\"").append(url).append("\"}}");
+        }
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":"
+                + "\"https://example.com/earlier.png\"}},{\"type\":\"text\",\"text\":\"earlier\"}]},{\"role\":\"assistant\",\"content\":\"ok\"},"
+                + "{\"role\":\"user\",\"content\":[" + parts + "]}]}";
+    }
+
+    @Test
+    void aWorkflowRunGetsTheMessageInItsTextInputWithFormDefaultsAndConfiguredInputs() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("workflow-run.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", true, "Our refund policy text"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(content(chunks(response.body()))).startsWith("Annual plans: full refund within 30 days");
+
+        FakeDify.Request request = DIFY.lastChatRequest();
+        assertThat(request.path()).isEqualTo("/v1/workflows/run");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer app-workflow-secret");
+        JsonNode body = JSON.readTree(request.body());
+        assertThat(body.get("inputs")).isEqualTo(JSON.readTree(
+                "{\"language\":\"English\",\"audience\":\"customers\",\"document\":\"Our refund policy text\"}"));
+        assertThat(body.get("response_mode").asText()).isEqualTo("streaming");
+        assertThat(body.get("user").asText()).isEqualTo("gateway-test-user");
+        assertThat(body.has("query")).isFalse();
+        assertThat(body.has("auto_generate_name")).isFalse();
+    }
+
+    @Test
+    void aWorkflowThatStreamedNoTextAnswersWithItsOutputs() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("workflow-outputs-only.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", false, "VPN broken"));
+        JsonNode completion = JSON.readTree(response.body());
+        assertThat(completion.at("/choices/0/message/content").asText()).startsWith("**category**: network").contains("\"team\" : \"NetOps\"");
+        assertThat(completion.at("/usage/prompt_tokens").asLong()).isEqualTo(80);
+    }
+
+    @Test
+    void aFailedWorkflowIsAnErrorWithDifysText() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("workflow-failed.sse"), Duration.ZERO));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("summarize", false, "x")), 502, "workflow_failed",
+                "Reached maximum retries");
+        HttpResponse<String> streamed = postJson("/v1/chat/completions", chat("summarize", true, "x"));
+        assertThat(chunks(streamed.body()).get(chunks(streamed.body()).size() - 1).at("/error/message").asText())
+                .contains("Fetch CRM");
+    }
+
+    @Test
+    void aCompletionAppGetsTheMessageInItsQueryInput() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("completion.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("writer", false, "Write the refund mail"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText()).isNotBlank();
+        FakeDify.Request request = DIFY.lastChatRequest();
+        assertThat(request.path()).isEqualTo("/v1/completion-messages");
+        JsonNode body = JSON.readTree(request.body());
+        assertThat(body.get("inputs")).isEqualTo(JSON.readTree("{\"tone\":\"friendly\",\"query\":\"Write the refund mail\"}"));
+        assertThat(body.has("query")).isFalse();
+    }
+
+    @Test
+    void aRequiredInputWithoutValueIsA400NamingItBeforeDifyIsCalled() throws Exception {
+        int before = DIFY.chatRequests().size();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("strict", true, "Ticket 42"));
+        assertOpenAiError(response, 400, "missing_input", "'customer_id' (Customer ID)");
+        assertThat(JSON.readTree(response.body()).at("/error/param").asText()).isEqualTo("inputs.customer_id");
+        assertThat(DIFY.chatRequests()).hasSize(before);
+    }
+
+    @Test
+    void dataUriImagesOfTheLastMessageAreUploadedAndUrlsPassedOn() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        int uploadsBefore = DIFY.uploads().size();
+        HttpResponse<String> response = postJson("/v1/chat/completions",
+                imageMessage("vision", "data:image/png;base64," + PNG, "https://example.com/chart.png"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        assertThat(DIFY.uploads()).hasSize(uploadsBefore + 1);
+        FakeDify.Request upload = DIFY.uploads().get(DIFY.uploads().size() - 1);
+        assertThat(upload.header("Authorization")).isEqualTo("Bearer app-vision-secret");
+        assertThat(upload.header("Content-Type")).startsWith("multipart/form-data;").contains("boundary=");
+        assertThat(upload.body()).contains("name=\"file\"; filename=\"image-1.png\"").contains("Content-Type: image/png")
+                .contains("name=\"user\"").contains("gateway-test-user");
+        assertThat(upload.body()).contains(new String(Base64.getDecoder().decode(PNG), java.nio.charset.StandardCharsets.ISO_8859_1));
+
+        JsonNode files = JSON.readTree(DIFY.lastChatRequest().body()).get("files");
+        assertThat(files).hasSize(2);
+        assertThat(files.get(0)).isEqualTo(JSON.readTree(
+                "{\"type\":\"image\",\"transfer_method\":\"remote_url\",\"url\":\"https://example.com/chart.png\"}"));
+        assertThat(files.get(1).get("transfer_method").asText()).isEqualTo("local_file");
+        assertThat(files.get(1).get("upload_file_id").asText()).isEqualTo("upload-" + DIFY.uploads().size());
+        assertThat(JSON.readTree(DIFY.lastChatRequest().body()).get("query").asText()).endsWith("What is in this picture?");
+    }
+
+    @Test
+    void aFilePartIsUploadedAsADocument() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 fake".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"vision\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"Summarise\"},{\"type\":\"file\",\"file\":{\"filename\":\"policy.pdf\","
+                + "\"file_data\":\"data:application/pdf;base64," + pdf + "\"}}]}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(DIFY.uploads().get(DIFY.uploads().size() - 1).body()).contains("filename=\"policy.pdf\"").contains("application/pdf");
+        assertThat(JSON.readTree(DIFY.lastChatRequest().body()).at("/files/0/type").asText()).isEqualTo("document");
+    }
+
+    @Test
+    void imagesForAnAppWithoutFileUploadAreA400() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        postJson("/v1/chat/completions", chat("helpdesk", false, "warm up the app's settings"));
+        int before = DIFY.chatRequests().size();
+        assertOpenAiError(postJson("/v1/chat/completions", imageMessage("helpdesk", "data:image/png;base64," + PNG)),
+                400, "unsupported_file", "does not accept images");
+        assertOpenAiError(postJson("/v1/chat/completions", imageMessage("vision", "https://e.com/1.png", "https://e.com/2.png",
+                "https://e.com/3.png")), 400, "unsupported_file", "at most 2 files");
+        assertThat(DIFY.chatRequests()).hasSize(before);
+    }
+
+    @Test
+    void aFailedUploadIsAClearError() throws Exception {
+        DIFY.failUploadsWith(FakeDify.error(413, "{\"code\": \"file_too_large\", \"message\": \"\", \"status\": 413}\n", Map.of()));
+        int before = DIFY.chatRequests().size();
+        assertOpenAiError(postJson("/v1/chat/completions", imageMessage("vision", "data:image/png;base64," + PNG)),
+                413, "file_too_large", "image-1.png");
+        DIFY.failUploadsWith(FakeDify.error(415, "{\"code\": \"unsupported_file_type\", \"message\": \"File type not allowed.\", \"status\": 415}\n", Map.of()));
+        assertOpenAiError(postJson("/v1/chat/completions", imageMessage("vision", "data:image/png;base64," + PNG)),
+                400, "invalid_value", "File type not allowed.");
+        assertThat(DIFY.chatRequests()).hasSize(before);
+    }
+
+    @Test
+    void modelNamesComeFromDifyAndASlowDifyDoesNotSlowTheModelList() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode agent = null;
+        while (System.nanoTime() < deadline) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = get("/v1/models");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("GET /v1/models while an app's /info hangs")
+                    .isLessThan(Duration.ofSeconds(1));
+            for (JsonNode model : JSON.readTree(response.body()).get("data")) {
+                if ("agent".equals(model.get("id").asText())) {
+                    agent = model;
+                }
+            }
+            if (agent != null && "Weather Agent".equals(agent.get("name").asText())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(agent.get("name").asText()).isEqualTo("Weather Agent");
+        assertThat(agent.get("description").asText()).isEqualTo("Answers weather questions");
+        JsonNode models = JSON.readTree(get("/v1/models").body()).get("data");
+        for (JsonNode model : models) {
+            if ("helpdesk".equals(model.get("id").asText())) {
+                assertThat(model.get("name").asText()).as("a configured display-name wins").isEqualTo("IT Helpdesk");
+            }
+            if ("slowinfo".equals(model.get("id").asText())) {
+                assertThat(model.get("name").asText()).isEqualTo("slowinfo");
+            }
+        }
+    }
+}
