@@ -27,11 +27,6 @@ public record ModelDefinition(String id, String backend, String baseUrl, String 
                               String outputVariable, ReasoningMode reasoning, boolean workflowProgress,
                               boolean citations) {
 
-    /** The name shown to users when nothing better is known. */
-    public String nameOrId() {
-        return displayName == null ? id : displayName;
-    }
-
     @Override
     public String toString() {
         return "ModelDefinition[id=" + id + ", backend=" + backend + ", baseUrl=" + baseUrl + ", appType=" + appType + "]";

@@ -28,7 +28,7 @@ class ModelRegistryTest {
         ModelDefinition model = registry.resolve("helpdesk");
         assertThat(model.baseUrl()).isEqualTo("http://dify.internal/v1");
         assertThat(model.appType()).isEqualTo("agent-chat");
-        assertThat(model.displayName()).isEqualTo("helpdesk");
+        assertThat(model.displayName()).as("no display-name: the app's own name is used").isNull();
         assertThat(model.toString()).doesNotContain("app-secret");
         assertThat(registry.isDemoEnabled()).isFalse();
     }

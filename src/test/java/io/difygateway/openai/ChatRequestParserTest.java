@@ -75,7 +75,7 @@ class ChatRequestParserTest {
             "part without type          | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{}]}]}`  | messages[0].content[0] | string 'type'",
             "text part without text     | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]}` | messages[0].content[0].text | must be a string",
             "no user message            | `{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}` | messages | role 'user'",
-            "last user message no text  | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:,\"}}]}]}` | messages | has no text",
+            "last user message no text  | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:,\"}}]}]}` | messages | only images or files",
             "stream a string            | `{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream | must be a boolean",
             "stream_options a string    | `{\"model\":\"m\",\"stream_options\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream_options | must be an object",
             "include_usage a number     | `{\"model\":\"m\",\"stream_options\":{\"include_usage\":1},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream_options.include_usage | must be a boolean",
