@@ -93,6 +93,27 @@ public class DemoDifyApp {
         }
     }
 
+    /** {@code GET /info} and {@code GET /parameters}: what the demo app says about itself. */
+    public void about(String resource, String authorization, HttpServletResponse response) throws IOException {
+        if (!authorized(authorization, response)) {
+            return;
+        }
+        String body = switch (resource) {
+            case "info" -> "{\"name\": \"Demo\", \"description\": \"The demo app built into dify-openai-gateway\", "
+                    + "\"tags\": [], \"mode\": \"chat\"}";
+            case "parameters" -> "{\"opening_statement\": \"\", \"user_input_form\": [], \"file_upload\": {\"enabled\": false}}";
+            default -> null;
+        };
+        if (body == null) {
+            error(response, 404, "not_found", "The requested URL was not found on the server.");
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.getOutputStream().write((body + "\n").getBytes(StandardCharsets.UTF_8));
+        response.flushBuffer();
+    }
+
     /** {@code POST /chat-messages/{task_id}/stop}: ends that stream early, as Dify does. */
     public void stop(String taskId, String authorization, HttpServletResponse response) throws IOException {
         if (!authorized(authorization, response)) {
