@@ -1,7 +1,9 @@
 package io.difygateway.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,6 +33,15 @@ public class GatewayProperties {
 
     /** Dify-specific settings. */
     private Dify dify = new Dify();
+
+    /** Who the end user of a request is. */
+    private Identity identity = new Identity();
+
+    /** Mapping of OpenAI conversations to backend conversations. */
+    private Conversations conversations = new Conversations();
+
+    /** Open WebUI's background tasks (titles, tags, follow-ups, search queries). */
+    private Tasks tasks = new Tasks();
 
     public Map<String, ModelProperties> getModels() {
         return models;
@@ -84,6 +95,30 @@ public class GatewayProperties {
         return dify;
     }
 
+    public Identity getIdentity() {
+        return identity;
+    }
+
+    public void setIdentity(Identity identity) {
+        this.identity = identity;
+    }
+
+    public Conversations getConversations() {
+        return conversations;
+    }
+
+    public void setConversations(Conversations conversations) {
+        this.conversations = conversations;
+    }
+
+    public Tasks getTasks() {
+        return tasks;
+    }
+
+    public void setTasks(Tasks tasks) {
+        this.tasks = tasks;
+    }
+
     public void setDify(Dify dify) {
         this.dify = dify;
     }
@@ -101,6 +136,9 @@ public class GatewayProperties {
         private String reasoning = "reasoning_content";
         private boolean workflowProgress;
         private String citations = "markdown";
+        private String conversation = "dify";
+        private String systemPrompt = "query-prefix";
+        private String taskModel;
 
         public String getBackend() {
             return backend;
@@ -188,6 +226,30 @@ public class GatewayProperties {
 
         public void setCitations(String citations) {
             this.citations = citations;
+        }
+
+        public String getConversation() {
+            return conversation;
+        }
+
+        public void setConversation(String conversation) {
+            this.conversation = conversation;
+        }
+
+        public String getSystemPrompt() {
+            return systemPrompt;
+        }
+
+        public void setSystemPrompt(String systemPrompt) {
+            this.systemPrompt = systemPrompt;
+        }
+
+        public String getTaskModel() {
+            return taskModel;
+        }
+
+        public void setTaskModel(String taskModel) {
+            this.taskModel = taskModel;
         }
 
         @Override
@@ -281,6 +343,135 @@ public class GatewayProperties {
 
         public void setAppInfoRefresh(Duration appInfoRefresh) {
             this.appInfoRefresh = appInfoRefresh;
+        }
+    }
+
+    /** {@code gateway.identity.*}. */
+    public static class Identity {
+        /** Where the Dify user comes from, first match wins: openwebui-jwt, openwebui-headers, user-field, default. */
+        private List<String> sources = new ArrayList<>(List.of("openwebui-jwt", "openwebui-headers", "user-field", "default"));
+        /** Secret of Open WebUI's signed user header; when set, the unsigned user headers are not trusted. */
+        private String jwtSecret;
+        private String jwtHeader = "X-OpenWebUI-User-Jwt";
+        private String userIdHeader = "X-OpenWebUI-User-Id";
+        private String userEmailHeader = "X-OpenWebUI-User-Email";
+
+        public List<String> getSources() {
+            return sources;
+        }
+
+        public void setSources(List<String> sources) {
+            this.sources = sources;
+        }
+
+        public String getJwtSecret() {
+            return jwtSecret;
+        }
+
+        public void setJwtSecret(String jwtSecret) {
+            this.jwtSecret = jwtSecret;
+        }
+
+        public String getJwtHeader() {
+            return jwtHeader;
+        }
+
+        public void setJwtHeader(String jwtHeader) {
+            this.jwtHeader = jwtHeader;
+        }
+
+        public String getUserIdHeader() {
+            return userIdHeader;
+        }
+
+        public void setUserIdHeader(String userIdHeader) {
+            this.userIdHeader = userIdHeader;
+        }
+
+        public String getUserEmailHeader() {
+            return userEmailHeader;
+        }
+
+        public void setUserEmailHeader(String userEmailHeader) {
+            this.userEmailHeader = userEmailHeader;
+        }
+    }
+
+    /** {@code gateway.conversations.*}. */
+    public static class Conversations {
+        /** {@code memory} (one instance) or {@code redis} (shared by several instances; spring.data.redis.*). */
+        private String store = "memory";
+        /** How long an idle conversation mapping is kept. */
+        private Duration ttl = Duration.ofDays(7);
+        /** Most mappings the memory store keeps; the least recently used go first. */
+        private int maxEntries = 100_000;
+        /** Request headers that identify the client's conversation, first present wins. */
+        private List<String> headers = new ArrayList<>(List.of("X-OpenWebUI-Chat-Id", "X-Conversation-Id"));
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        public int getMaxEntries() {
+            return maxEntries;
+        }
+
+        public void setMaxEntries(int maxEntries) {
+            this.maxEntries = maxEntries;
+        }
+
+        public List<String> getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(List<String> headers) {
+            this.headers = headers;
+        }
+    }
+
+    /** {@code gateway.tasks.*}. */
+    public static class Tasks {
+        /** A request with a non-empty value in this header is a background task (Open WebUI: {@code {{TASK}}}). */
+        private String header = "X-OpenWebUI-Task";
+        /** Also recognise tasks by their shape: not streamed, one user message holding {@code <chat_history>}. */
+        private boolean detectByShape = true;
+        /** Model that answers tasks when the requested model names no task-model; empty: the requested model. */
+        private String model;
+
+        public String getHeader() {
+            return header;
+        }
+
+        public void setHeader(String header) {
+            this.header = header;
+        }
+
+        public boolean isDetectByShape() {
+            return detectByShape;
+        }
+
+        public void setDetectByShape(boolean detectByShape) {
+            this.detectByShape = detectByShape;
+        }
+
+        public String getModel() {
+            return model;
+        }
+
+        public void setModel(String model) {
+            this.model = model;
         }
     }
 }

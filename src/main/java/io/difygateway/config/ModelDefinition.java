@@ -21,11 +21,19 @@ import io.difygateway.openai.ReasoningMode;
  * @param reasoning        how reasoning reaches the client
  * @param workflowProgress whether workflow node progress is shown as reasoning
  * @param citations        whether knowledge-base sources are appended as markdown
+ * @param conversations    whether the backend's own conversations are reused across turns ({@code dify})
+ * @param systemPrompt     where the system prompt goes: {@code query-prefix}, {@code drop} or {@code input:<variable>}
+ * @param taskModel        the model that answers this model's background tasks, or null
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String appType,
                               String displayName, Map<String, Object> inputs, String queryInput,
                               String outputVariable, ReasoningMode reasoning, boolean workflowProgress,
-                              boolean citations) {
+                              boolean citations, boolean conversations, String systemPrompt, String taskModel) {
+
+    /** The input variable that receives the system prompt, or null. */
+    public String systemPromptInput() {
+        return systemPrompt.startsWith("input:") ? systemPrompt.substring("input:".length()) : null;
+    }
 
     @Override
     public String toString() {

@@ -34,6 +34,7 @@ public class ModelRegistry {
 
     private final Map<String, ModelDefinition> models;
     private final boolean demoEnabled;
+    private final String globalTaskModel;
     private final String demoApiKey = "app-demo-" + UUID.randomUUID();
 
     public ModelRegistry(GatewayProperties properties) {
@@ -48,6 +49,15 @@ public class ModelRegistry {
             }
             add(configured, envModel.getId(), envModel, "gateway.env-model");
         }
+        String globalTaskModel = blankToNull(properties.getTasks().getModel());
+        for (ModelDefinition model : configured.values()) {
+            String taskModel = model.taskModel() != null ? model.taskModel() : globalTaskModel;
+            if (taskModel != null && !configured.containsKey(taskModel)) {
+                throw new GatewayConfigException((model.taskModel() != null ? "gateway.models." + model.id() + ".task-model"
+                        : "gateway.tasks.model") + " '" + taskModel + "' is not a configured model.", "Name a model from gateway.models.");
+            }
+        }
+        this.globalTaskModel = globalTaskModel;
         this.demoEnabled = switch (properties.getDemo().getEnabled()) {
             case "auto" -> configured.isEmpty();
             case "true" -> true;
@@ -68,7 +78,8 @@ public class ModelRegistry {
         if (demoEnabled && event.getApplicationContext().getParent() == null) {
             String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
             models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
-                    "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true));
+                    "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true,
+                    false, "query-prefix", null));
         }
     }
 
@@ -79,6 +90,19 @@ public class ModelRegistry {
             throw OpenAiException.modelNotFound(id);
         }
         return model;
+    }
+
+    /**
+     * The model that answers a request: the requested one, or for a background task its task model
+     * ({@code task-model}, else {@code gateway.tasks.model}) when one is configured.
+     */
+    public ModelDefinition resolve(String id, boolean backgroundTask) {
+        ModelDefinition requested = resolve(id);
+        if (!backgroundTask) {
+            return requested;
+        }
+        String taskModel = requested.taskModel() != null ? requested.taskModel() : globalTaskModel;
+        return taskModel == null ? requested : resolve(taskModel);
     }
 
     /** Every model, in configuration order. */
@@ -127,10 +151,21 @@ public class ModelRegistry {
             throw new GatewayConfigException(key + ".citations '" + model.getCitations() + "' is not supported.",
                     "Use markdown or off.");
         }
+        if (!"dify".equals(model.getConversation()) && !"stateless".equals(model.getConversation())) {
+            throw new GatewayConfigException(key + ".conversation '" + model.getConversation() + "' is not supported.",
+                    "Use dify or stateless.");
+        }
+        String systemPrompt = model.getSystemPrompt() == null ? "query-prefix" : model.getSystemPrompt().trim();
+        if (!systemPrompt.equals("query-prefix") && !systemPrompt.equals("drop")
+                && !(systemPrompt.startsWith("input:") && systemPrompt.length() > "input:".length())) {
+            throw new GatewayConfigException(key + ".system-prompt '" + systemPrompt + "' is not supported.",
+                    "Use query-prefix, drop or input:<variable>.");
+        }
         models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, appType, blankToNull(model.getDisplayName()),
                 Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), blankToNull(model.getQueryInput()),
                 blankToNull(model.getOutputVariable()), reasoning, model.isWorkflowProgress(),
-                "markdown".equals(model.getCitations())));
+                "markdown".equals(model.getCitations()), "dify".equals(model.getConversation()), systemPrompt,
+                blankToNull(model.getTaskModel())));
     }
 
     private static String blankToNull(String value) {

@@ -48,6 +48,11 @@ public class DifyErrorMapper {
         throw toOpenAi(status, text, retryAfter, model);
     }
 
+    /** Drops an answer that is not needed (a lost conversation's 404) together with its connection. */
+    public void discard(InputStream body) {
+        SseEventIterator.abort(body);
+    }
+
     /** The OpenAI error for a Dify HTTP error status and body. */
     OpenAiException toOpenAi(int status, String body, String retryAfter, String model) {
         String code = "";

@@ -39,9 +39,9 @@ public class DifyEventMapper {
         this.json = json;
     }
 
-    /** The state for a new stream of a model's app. */
-    public DifyStreamState open(ModelDefinition model) {
-        return new DifyStreamState(model);
+    /** The state for a new stream of a model's app; a background task's answer gets no citations or progress. */
+    public DifyStreamState open(ModelDefinition model, boolean backgroundTask) {
+        return new DifyStreamState(model, !backgroundTask);
     }
 
     /** The completion events for one Dify event; empty for events that mean nothing to the client. */
@@ -63,9 +63,9 @@ public class DifyEventMapper {
             return List.of();
         }
         List<CompletionEvent> events = new ArrayList<>(2);
-        if (!state.taskIdSeen && frame.path("task_id").isTextual()) {
-            state.taskIdSeen = true;
-            events.add(new CompletionEvent.UpstreamTask(frame.get("task_id").asText()));
+        if (!state.idsSeen && frame.path("task_id").isTextual()) {
+            state.idsSeen = true;
+            events.add(new CompletionEvent.UpstreamIds(frame.get("task_id").asText(), frame.path("conversation_id").asText(null)));
         }
         String type = frame.path("event").asText("");
         JsonNode data = frame.path("data");
@@ -90,12 +90,12 @@ public class DifyEventMapper {
                 }
             }
             case "node_started" -> {
-                if (state.model.workflowProgress() && !QUIET_NODES.contains(data.path("node_type").asText())) {
+                if (state.decorate && state.model.workflowProgress() && !QUIET_NODES.contains(data.path("node_type").asText())) {
                     events.add(new CompletionEvent.Reasoning("Running: " + data.path("title").asText("a step") + "\n\n"));
                 }
             }
             case "iteration_started", "loop_started" -> {
-                if (state.model.workflowProgress()) {
+                if (state.decorate && state.model.workflowProgress()) {
                     int length = data.path("metadata").path("iterator_length").asInt(0);
                     events.add(new CompletionEvent.Reasoning(("iteration_started".equals(type) ? "Iterating: " : "Looping: ")
                             + data.path("title").asText("a step") + (length > 0 ? " (" + length + " items)" : "") + "\n\n"));
@@ -144,7 +144,7 @@ public class DifyEventMapper {
         if (usage.isObject()) {
             events.add(new CompletionEvent.Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
         }
-        if (state.model.citations()) {
+        if (state.decorate && state.model.citations()) {
             citations(events, metadata.path("retriever_resources"));
         }
     }

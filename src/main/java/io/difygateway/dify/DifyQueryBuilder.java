@@ -1,27 +1,32 @@
 package io.difygateway.dify;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.ChatMessage;
+import io.difygateway.openai.ReasoningBlocks;
 
 /**
  * Translates OpenAI {@code messages} into one Dify {@code query}: the last user message, preceded, when
  * there is more than that one message, by the system prompt and the earlier turns as a clearly marked
- * transcript, so that a stateless Dify call keeps the conversation's context.
+ * transcript, so that a call that starts a Dify conversation keeps the context.
  */
 public final class DifyQueryBuilder {
-
-    /** Reasoning that clients re-send inside assistant turns: it is not part of the conversation. */
-    private static final Pattern REASONING_BLOCKS = Pattern.compile(
-            "<(think|thinking|reasoning)>.*?</\\1>|<details type=\"reasoning\"[^>]*>.*?</details>", Pattern.DOTALL);
 
     private DifyQueryBuilder() {
     }
 
-    /** The Dify {@code query} for a request. */
+    /** The Dify {@code query} for a request that starts a conversation: history and system prompt included. */
     public static String query(ChatCompletionRequest request) {
+        return query(request, true);
+    }
+
+    /**
+     * The Dify {@code query} for a request that starts a conversation.
+     *
+     * @param withInstructions whether the system (and developer) messages go in front
+     */
+    public static String query(ChatCompletionRequest request, boolean withInstructions) {
         List<ChatMessage> messages = request.messages();
         int current = request.lastUserIndex();
         String currentText = messages.get(current).text();
@@ -35,12 +40,14 @@ public final class DifyQueryBuilder {
                 continue;
             }
             ChatMessage message = messages.get(i);
-            String text = "assistant".equals(message.role()) ? withoutReasoning(message.text()) : message.text().strip();
+            String text = "assistant".equals(message.role()) ? ReasoningBlocks.strip(message.text()) : message.text().strip();
             if (text.isEmpty()) {
                 continue;
             }
             if (isInstruction(message) && i < current) {
-                appendParagraph(instructions, text);
+                if (withInstructions) {
+                    appendParagraph(instructions, text);
+                }
             } else {
                 appendParagraph(history, "**" + speaker(message.role()) + (i > current ? " (after the current message)" : "")
                         + ":** " + text);
@@ -57,6 +64,18 @@ public final class DifyQueryBuilder {
             return currentText;
         }
         return query.append("### Current message\n").append(currentText).toString();
+    }
+
+    /** The system and developer messages before the current one, joined: what {@code system-prompt} places. */
+    public static String instructions(ChatCompletionRequest request) {
+        StringBuilder instructions = new StringBuilder();
+        for (int i = 0; i < request.lastUserIndex(); i++) {
+            ChatMessage message = request.messages().get(i);
+            if (isInstruction(message) && !message.text().isBlank()) {
+                appendParagraph(instructions, message.text().strip());
+            }
+        }
+        return instructions.toString();
     }
 
     private static boolean isInstruction(ChatMessage message) {
@@ -77,9 +96,5 @@ public final class DifyQueryBuilder {
             target.append("\n\n");
         }
         target.append(text);
-    }
-
-    private static String withoutReasoning(String text) {
-        return REASONING_BLOCKS.matcher(text).replaceAll("").strip();
     }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.conversation.Conversation;
 import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.OpenAiException;
 import org.slf4j.Logger;
@@ -28,17 +28,10 @@ public class DifyRequestMapper {
 
     private final ObjectMapper json;
     private final DifyAppCatalog catalog;
-    private final String defaultUser;
 
-    public DifyRequestMapper(ObjectMapper json, DifyAppCatalog catalog, GatewayProperties properties) {
+    public DifyRequestMapper(ObjectMapper json, DifyAppCatalog catalog) {
         this.json = json;
         this.catalog = catalog;
-        this.defaultUser = properties.getDefaultUser();
-    }
-
-    /** The Dify {@code user}: the OpenAI {@code user} string, else the configured default. */
-    public String user(ChatCompletionRequest request) {
-        return request.user() != null ? request.user() : defaultUser;
     }
 
     /** The URL that runs the model's app. */
@@ -52,15 +45,19 @@ public class DifyRequestMapper {
     }
 
     /**
-     * Body of the run call: always streaming; chat apps open a new conversation each time without
-     * auto-naming (naming would cost Dify an extra LLM call per request).
+     * Body of the run call, always streaming. A continued conversation gets only the new message; a new one gets
+     * the earlier turns too, and the system prompt as {@code system-prompt} says. New chat conversations are not
+     * auto-named (naming would cost Dify an extra LLM call per conversation).
      *
      * @param files Dify file objects for the message ({@code type}, {@code transfer_method}, ...)
      */
-    public String runBody(ChatCompletionRequest request, ModelDefinition model, String user, List<Map<String, Object>> files) {
+    public String runBody(ChatCompletionRequest request, ModelDefinition model, String user, List<Map<String, Object>> files,
+                          Conversation conversation) {
         DifyAppType type = DifyAppType.of(model.appType());
         DifyAppMetadata app = catalog.metadata(model);
-        String message = DifyQueryBuilder.query(request);
+        boolean continuing = type.isChat() && conversation.isContinuing();
+        String message = continuing ? request.messages().get(request.lastUserIndex()).text()
+                : DifyQueryBuilder.query(request, "query-prefix".equals(model.systemPrompt()));
         String queryInput = queryInput(model, type, app);
 
         Map<String, Object> inputs = new LinkedHashMap<>();
@@ -69,6 +66,10 @@ public class DifyRequestMapper {
                     .forEach(field -> inputs.put(field.variable(), field.defaultValue()));
         }
         inputs.putAll(model.inputs());
+        String instructions = model.systemPromptInput() == null ? "" : DifyQueryBuilder.instructions(request);
+        if (!instructions.isEmpty()) {
+            inputs.put(model.systemPromptInput(), instructions);
+        }
         if (queryInput != null) {
             inputs.put(queryInput, message);
         }
@@ -81,6 +82,9 @@ public class DifyRequestMapper {
         }
         body.put("response_mode", "streaming");
         body.put("user", user);
+        if (continuing) {
+            body.put("conversation_id", conversation.getContinuedId());
+        }
         if (type.isChat()) {
             body.put("auto_generate_name", false);
         }

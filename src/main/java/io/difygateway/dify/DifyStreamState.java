@@ -12,10 +12,12 @@ import io.difygateway.config.ModelDefinition;
 public final class DifyStreamState {
 
     final ModelDefinition model;
+    /** Whether citations and progress lines may be added (not for background tasks, which want plain answers). */
+    final boolean decorate;
     final DifyAppType appType;
     /** The origin of the app's base URL, for file paths that Dify sends relative to its host. */
     final String origin;
-    boolean taskIdSeen;
+    boolean idsSeen;
     boolean textSeen;
     long llmPromptTokens;
     long llmCompletionTokens;
@@ -26,8 +28,9 @@ public final class DifyStreamState {
     final Set<String> observationsShown = new HashSet<>();
     final Map<String, String> thoughtsShown = new HashMap<>();
 
-    DifyStreamState(ModelDefinition model) {
+    DifyStreamState(ModelDefinition model, boolean decorate) {
         this.model = model;
+        this.decorate = decorate;
         this.appType = DifyAppType.of(model.appType());
         URI base = URI.create(model.baseUrl());
         this.origin = base.getScheme() + "://" + base.getRawAuthority();

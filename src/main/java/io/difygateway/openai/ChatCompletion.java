@@ -53,6 +53,9 @@ public final class ChatCompletion {
     private CompletionEvent.Usage usage;
     private OpenAiException failure;
     private String upstreamTaskId;
+    private String upstreamConversationId;
+    /** Everything sent as content, as the client will show (and later resend) it. */
+    private final StringBuilder sentContent = new StringBuilder();
     private boolean committed;
     private boolean ended;
     private boolean clientGone;
@@ -99,6 +102,24 @@ public final class ChatCompletion {
         return upstreamTaskId;
     }
 
+    /** The backend's conversation this completion belongs to, once it is known. */
+    public synchronized String upstreamConversationId() {
+        return upstreamConversationId;
+    }
+
+    /**
+     * The content as the client has it once the completion finished: what was streamed, or the non-streamed
+     * answer (reasoning in think tags included, which clients resend and history matching strips).
+     */
+    public synchronized String clientContent() {
+        return streaming ? sentContent.toString() : content();
+    }
+
+    /** True when the completion failed or its client left: nothing about it should be remembered. */
+    public synchronized boolean hasFailed() {
+        return failure != null || clientGone;
+    }
+
     public synchronized boolean isClientGone() {
         return clientGone;
     }
@@ -130,9 +151,12 @@ public final class ChatCompletion {
             usage = reported;
         } else if (event instanceof CompletionEvent.KeepAlive) {
             keepAlive();
-        } else if (event instanceof CompletionEvent.UpstreamTask task) {
+        } else if (event instanceof CompletionEvent.UpstreamIds ids) {
             if (upstreamTaskId == null) {
-                upstreamTaskId = task.taskId();
+                upstreamTaskId = ids.taskId();
+            }
+            if (upstreamConversationId == null) {
+                upstreamConversationId = ids.conversationId();
             }
         } else if (event instanceof CompletionEvent.Failure failed) {
             fail(failed.error());
@@ -185,6 +209,9 @@ public final class ChatCompletion {
     /** Writes a delta with one text field, in several chunks when the text is long. */
     private void sendDelta(String field, String text) {
         commit();
+        if ("content".equals(field)) {
+            sentContent.append(text);
+        }
         String key = "{\"" + field + "\":";
         for (int start = 0; start < text.length(); ) {
             int end = Math.min(text.length(), start + MAX_CHUNK_TEXT);
@@ -293,8 +320,7 @@ public final class ChatCompletion {
     private Map<String, Object> completionBody() {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
-        boolean thinkTags = reasoningMode == ReasoningMode.THINK_TAGS && !reasoning.isEmpty();
-        message.put("content", thinkTags ? THINK_OPEN + reasoning.toString().strip() + THINK_CLOSE + answer : answer.toString());
+        message.put("content", content());
         if (reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty()) {
             message.put("reasoning_content", reasoning.toString());
         }
@@ -314,6 +340,12 @@ public final class ChatCompletion {
             body.put("usage", usageBody());
         }
         return body;
+    }
+
+    /** The non-streamed content: the answer, after the reasoning in think tags when so configured. */
+    private String content() {
+        boolean thinkTags = reasoningMode == ReasoningMode.THINK_TAGS && !reasoning.isEmpty();
+        return thinkTags ? THINK_OPEN + reasoning.toString().strip() + THINK_CLOSE + answer : answer.toString();
     }
 
     private Map<String, Object> chunkEnvelope() {

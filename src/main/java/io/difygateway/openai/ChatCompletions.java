@@ -27,12 +27,16 @@ public class ChatCompletions {
         this.clock = clock;
     }
 
-    /** A new completion of a model for a request; a streaming one writes to the given servlet response. */
-    public ChatCompletion open(ChatCompletionRequest request, ModelDefinition model, HttpServletResponse response) {
+    /**
+     * A new completion of a model for a request; a streaming one writes to the given servlet response. A background
+     * task's answer carries no reasoning: Open WebUI parses it as plain JSON text.
+     */
+    public ChatCompletion open(ChatCompletionRequest request, ModelDefinition model, boolean backgroundTask,
+                               HttpServletResponse response) {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         SseOutput output = request.stream() ? new ServletSseOutput(response) : null;
         return new ChatCompletion(id, clock.instant().getEpochSecond(), request.model(), request.stream(),
-                request.includeUsage(), model.reasoning(), output, json);
+                request.includeUsage(), backgroundTask ? ReasoningMode.OFF : model.reasoning(), output, json);
     }
 
     /** Applies the events mapped from one backend event. */

@@ -32,8 +32,11 @@ public sealed interface CompletionEvent {
     record KeepAlive() implements CompletionEvent {
     }
 
-    /** The backend's id for this run, needed to cancel it (Dify's {@code task_id}). */
-    record UpstreamTask(String taskId) implements CompletionEvent {
+    /**
+     * The backend's ids for this run: the task (needed to cancel it, Dify's {@code task_id}) and the conversation it
+     * belongs to (Dify's {@code conversation_id}), either may be null.
+     */
+    record UpstreamIds(String taskId, String conversationId) implements CompletionEvent {
     }
 
     /** The backend failed after the response started; nothing more follows. */

@@ -6,19 +6,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelRegistry;
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
 
 class DifyAppCatalogTest {
 
-    private static final ModelDefinition MODEL = new ModelDefinition("m", "dify", "http://d/v1", "k", "chat", null, Map.of(),
-            null, null, ReasoningMode.REASONING_CONTENT, false, true);
+    private static final ModelDefinition MODEL = TestModels.dify("chat").build();
 
     private final MutableClock clock = new MutableClock();
     private final DifyAppCatalog catalog = new DifyAppCatalog(new ModelRegistry(new GatewayProperties()), new ObjectMapper(), clock);

@@ -3,6 +3,8 @@ package io.difygateway.dify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,35 +16,38 @@ import io.difygateway.config.ModelRegistry;
 import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.ChatMessage;
 import io.difygateway.openai.OpenAiException;
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.conversation.ConversationTracker;
+import io.difygateway.conversation.InMemoryConversationStore;
+import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
 
 class DifyRequestMapperTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DifyAppCatalog catalog = new DifyAppCatalog(new ModelRegistry(new GatewayProperties()), JSON);
-    private final DifyRequestMapper mapper = new DifyRequestMapper(JSON, catalog, new GatewayProperties());
+    private final DifyRequestMapper mapper = new DifyRequestMapper(JSON, catalog);
+    private final ConversationTracker conversations = new ConversationTracker(
+            new InMemoryConversationStore(100, Duration.ofHours(1), Clock.systemUTC()), new GatewayProperties());
 
     private static ModelDefinition model(String appType, Map<String, Object> inputs, String queryInput) {
-        return new ModelDefinition("m", "dify", "http://dify.internal/v1", "k", appType, null, inputs, queryInput, null,
-                ReasoningMode.REASONING_CONTENT, false, true);
+        return TestModels.dify(appType).inputs(inputs).queryInput(queryInput).build();
     }
 
     private static final ChatCompletionRequest HELLO =
             new ChatCompletionRequest("m", List.of(new ChatMessage("user", "Hello")), true, false, null);
 
     private JsonNode body(ModelDefinition model) throws Exception {
-        return JSON.readTree(mapper.runBody(HELLO, model, "u", List.of()));
+        return JSON.readTree(mapper.runBody(HELLO, model, "u", List.of(), conversations.open(HELLO, model, "u", Map.of(), false)));
     }
 
     @Test
     void eachAppTypeHasItsRunAndStopEndpoint() {
-        assertThat(mapper.runUrl(model("chat", Map.of(), null))).isEqualTo("http://dify.internal/v1/chat-messages");
-        assertThat(mapper.stopUrl(model("advanced-chat", Map.of(), null), "t1")).isEqualTo("http://dify.internal/v1/chat-messages/t1/stop");
-        assertThat(mapper.runUrl(model("completion", Map.of(), null))).isEqualTo("http://dify.internal/v1/completion-messages");
-        assertThat(mapper.stopUrl(model("completion", Map.of(), null), "t2")).isEqualTo("http://dify.internal/v1/completion-messages/t2/stop");
-        assertThat(mapper.runUrl(model("workflow", Map.of(), null))).isEqualTo("http://dify.internal/v1/workflows/run");
-        assertThat(mapper.stopUrl(model("workflow", Map.of(), null), "t3")).isEqualTo("http://dify.internal/v1/workflows/tasks/t3/stop");
+        assertThat(mapper.runUrl(model("chat", Map.of(), null))).isEqualTo("https://dify.example.com/v1/chat-messages");
+        assertThat(mapper.stopUrl(model("advanced-chat", Map.of(), null), "t1")).isEqualTo("https://dify.example.com/v1/chat-messages/t1/stop");
+        assertThat(mapper.runUrl(model("completion", Map.of(), null))).isEqualTo("https://dify.example.com/v1/completion-messages");
+        assertThat(mapper.stopUrl(model("completion", Map.of(), null), "t2")).isEqualTo("https://dify.example.com/v1/completion-messages/t2/stop");
+        assertThat(mapper.runUrl(model("workflow", Map.of(), null))).isEqualTo("https://dify.example.com/v1/workflows/run");
+        assertThat(mapper.stopUrl(model("workflow", Map.of(), null), "t3")).isEqualTo("https://dify.example.com/v1/workflows/tasks/t3/stop");
     }
 
     @Test

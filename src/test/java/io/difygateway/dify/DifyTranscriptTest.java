@@ -21,6 +21,7 @@ import io.difygateway.sse.SseEvent;
 import io.difygateway.sse.SseEventReader;
 import io.difygateway.support.BufferSseOutput;
 import io.difygateway.support.SplitInputStream;
+import io.difygateway.support.TestModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,8 +50,8 @@ class DifyTranscriptTest {
 
     private static ModelDefinition model(String appType, ReasoningMode reasoning, boolean progress, boolean citations,
                                          String outputVariable) {
-        return new ModelDefinition("helpdesk", "dify", "https://dify.example.com/v1", "app-key", appType, null, Map.of(),
-                null, outputVariable, reasoning, progress, citations);
+        return TestModels.dify(appType).reasoning(reasoning).workflowProgress(progress).citations(citations)
+                .outputVariable(outputVariable).build();
     }
 
     private static ModelDefinition defaults(String appType) {
@@ -130,7 +131,7 @@ class DifyTranscriptTest {
 
     private void feed(Case c, InputStream in, ChatCompletion completion) throws IOException {
         SseEventReader reader = new SseEventReader(in, 1 << 20);
-        DifyStreamState state = mapper.open(c.model());
+        DifyStreamState state = mapper.open(c.model(), false);
         SseEvent event;
         while ((event = reader.next()) != null) {
             completion.accept(mapper.map(event, state));

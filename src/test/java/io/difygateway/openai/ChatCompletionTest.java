@@ -24,7 +24,7 @@ class ChatCompletionTest {
     void nothingIsCommittedUntilThereIsSomethingToSend() {
         BufferSseOutput output = new BufferSseOutput();
         ChatCompletion completion = streaming(output, false);
-        completion.accept(List.of(new CompletionEvent.UpstreamTask("task-1"), new CompletionEvent.Text("")));
+        completion.accept(List.of(new CompletionEvent.UpstreamIds("task-1", "conversation-1"), new CompletionEvent.Text("")));
         assertThat(output.isBegun()).isFalse();
         assertThat(completion.isCommitted()).isFalse();
         assertThat(completion.upstreamTaskId()).isEqualTo("task-1");

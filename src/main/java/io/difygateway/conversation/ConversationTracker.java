@@ -1,0 +1,89 @@
+package io.difygateway.conversation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.openai.ChatCompletion;
+import io.difygateway.openai.ChatCompletionRequest;
+import io.difygateway.openai.ChatMessage;
+import io.difygateway.openai.RequestHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Maps OpenAI conversations, which resend the whole history every turn, to backend conversations, which keep it.
+ * A conversation is found by a client conversation header (Open WebUI's chat id) or else by the fingerprint of
+ * the earlier messages, always scoped to the model and the end user. It is continued only when the earlier
+ * messages are exactly what the backend saw; an edited or regenerated history starts a new backend conversation.
+ */
+@Component("conversations")
+public class ConversationTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationTracker.class);
+
+    private final ConversationStore store;
+    private final List<String> headers;
+
+    public ConversationTracker(ConversationStore store, GatewayProperties properties) {
+        this.store = store;
+        this.headers = properties.getConversations().getHeaders();
+    }
+
+    /** Where a request stands; stateless for models without conversations and for background tasks. */
+    public Conversation open(ChatCompletionRequest request, ModelDefinition model, String user, Map<String, Object> requestHeaders,
+                             boolean backgroundTask) {
+        if (backgroundTask || !model.conversations()) {
+            return Conversation.stateless();
+        }
+        String history = HistoryFingerprint.of(request.messages().subList(0, request.lastUserIndex()));
+        String scope = model.id() + "|" + user + "|";
+        for (String header : headers) {
+            String clientConversation = RequestHeaders.first(requestHeaders, header);
+            if (clientConversation != null && !clientConversation.isBlank()) {
+                String key = "h|" + scope + clientConversation.trim();
+                return new Conversation(key, true, history, continued(key, history));
+            }
+        }
+        String key = "f|" + scope + history;
+        return new Conversation(key, false, history, continued(key, history));
+    }
+
+    private String continued(String key, String history) {
+        return store.find(key).filter(record -> record.seenHistory().equals(history))
+                .map(ConversationRecord::conversationId).orElse(null);
+    }
+
+    /** True when the backend says the continued conversation no longer exists (deleted, expired, another user's). */
+    public boolean lost(Conversation conversation, Integer status) {
+        return conversation.isContinuing() && status != null && status == 404;
+    }
+
+    /** Gives up the lost conversation: the request is sent again as the start of a new one. */
+    public void startOver(Conversation conversation) {
+        LOG.debug("Backend conversation {} is gone; starting a new one", conversation.getContinuedId());
+        conversation.startOver();
+    }
+
+    /** After a completed turn: the backend conversation has now seen the history plus this answer. */
+    public void remember(Conversation conversation, ChatCompletionRequest request, ChatCompletion completion) {
+        if (conversation.isStateless() || completion.hasFailed() || completion.upstreamConversationId() == null) {
+            return;
+        }
+        List<ChatMessage> seen = new ArrayList<>(request.messages().subList(0, request.lastUserIndex() + 1));
+        seen.add(new ChatMessage("assistant", completion.clientContent()));
+        String history = HistoryFingerprint.of(seen);
+        ConversationRecord record = new ConversationRecord(completion.upstreamConversationId(), history);
+        if (conversation.keyedByHeader()) {
+            store.save(conversation.storeKey(), record);
+        } else {
+            // a fingerprint is used once: a regenerated answer resends the old history and must not continue
+            store.remove(conversation.storeKey());
+            String scope = conversation.storeKey().substring(0, conversation.storeKey().length() - conversation.history().length());
+            store.save(scope + history, record);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.difygateway.support;
+
+import java.util.Map;
+
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.openai.ReasoningMode;
+
+/** Builds {@link ModelDefinition}s for unit tests: a Dify app with the defaults of configuration. */
+public final class TestModels {
+
+    private String appType = "chat";
+    private Map<String, Object> inputs = Map.of();
+    private String queryInput;
+    private String outputVariable;
+    private ReasoningMode reasoning = ReasoningMode.REASONING_CONTENT;
+    private boolean workflowProgress;
+    private boolean citations = true;
+    private boolean conversations = true;
+    private String systemPrompt = "query-prefix";
+
+    public static TestModels dify(String appType) {
+        TestModels model = new TestModels();
+        model.appType = appType;
+        return model;
+    }
+
+    public TestModels inputs(Map<String, Object> inputs) {
+        this.inputs = inputs;
+        return this;
+    }
+
+    public TestModels queryInput(String queryInput) {
+        this.queryInput = queryInput;
+        return this;
+    }
+
+    public TestModels outputVariable(String outputVariable) {
+        this.outputVariable = outputVariable;
+        return this;
+    }
+
+    public TestModels reasoning(ReasoningMode reasoning) {
+        this.reasoning = reasoning;
+        return this;
+    }
+
+    public TestModels workflowProgress(boolean workflowProgress) {
+        this.workflowProgress = workflowProgress;
+        return this;
+    }
+
+    public TestModels citations(boolean citations) {
+        this.citations = citations;
+        return this;
+    }
+
+    public TestModels conversations(boolean conversations) {
+        this.conversations = conversations;
+        return this;
+    }
+
+    public TestModels systemPrompt(String systemPrompt) {
+        this.systemPrompt = systemPrompt;
+        return this;
+    }
+
+    public ModelDefinition build() {
+        return new ModelDefinition("m", "dify", "https://dify.example.com/v1", "app-key", appType, null, inputs, queryInput,
+                outputVariable, reasoning, workflowProgress, citations, conversations, systemPrompt, null);
+    }
+}
