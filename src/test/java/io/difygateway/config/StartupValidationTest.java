@@ -17,7 +17,8 @@ class StartupValidationTest {
         all[1] = "server.port=0";
         all[2] = "gateway.env-model.base-url=";
         System.arraycopy(properties, 0, all, 3, properties.length);
-        return new SpringApplicationBuilder(GatewayApplication.class).properties(all).run();
+        // command-line arguments: they override config/application.yaml, as the test needs
+        return new SpringApplicationBuilder(GatewayApplication.class).run(java.util.Arrays.stream(all).map(p -> "--" + p).toArray(String[]::new));
     }
 
     private static Throwable rootOf(Throwable failure) {

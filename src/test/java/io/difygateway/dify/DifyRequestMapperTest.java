@@ -96,4 +96,21 @@ class DifyRequestMapperTest {
                                      {"file": {"variable": "attachment", "required": true}}]}""");
         assertThat(body(model).get("inputs")).isEqualTo(JSON.readTree("{\"lang\":\"German\",\"limit\":3,\"text\":\"Hello\"}"));
     }
+
+    @Test
+    void theSystemPromptGoesWhereTheModelSays() throws Exception {
+        ChatCompletionRequest request = new ChatCompletionRequest("m", List.of(new ChatMessage("system", "Be brief."),
+                new ChatMessage("user", "Hello")), true, false, null);
+        ModelDefinition prefix = TestModels.dify("chat").build();
+        ModelDefinition input = TestModels.dify("chat").systemPrompt("input:instructions").build();
+        ModelDefinition drop = TestModels.dify("chat").systemPrompt("drop").build();
+        JsonNode prefixed = JSON.readTree(mapper.runBody(request, prefix, "u", List.of(), conversations.open(request, prefix, "u", Map.of(), false)));
+        assertThat(prefixed.get("query").asText()).isEqualTo("### Instructions\nBe brief.\n\n### Current message\nHello");
+        JsonNode asInput = JSON.readTree(mapper.runBody(request, input, "u", List.of(), conversations.open(request, input, "u", Map.of(), false)));
+        assertThat(asInput.get("query").asText()).isEqualTo("Hello");
+        assertThat(asInput.at("/inputs/instructions").asText()).isEqualTo("Be brief.");
+        JsonNode dropped = JSON.readTree(mapper.runBody(request, drop, "u", List.of(), conversations.open(request, drop, "u", Map.of(), false)));
+        assertThat(dropped.get("query").asText()).isEqualTo("Hello");
+        assertThat(dropped.get("inputs").isEmpty()).isTrue();
+    }
 }

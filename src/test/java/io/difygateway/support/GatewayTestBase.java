@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code helpdesk} (chat), {@code agent} (agent-chat, named by its /info), {@code flow} (advanced-chat, with
  * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
  * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
- * {@code vision} (chat that accepts images) and {@code slowinfo} (chat whose /info hangs).
+ * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
+ * without conversation reuse) and {@code tasks} (answers {@code agent}'s background tasks).
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -88,6 +89,10 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.strict.query-input", () -> "ticket");
         model(registry, "vision", "chat", "app-vision-secret");
         model(registry, "slowinfo", "chat", "app-slowinfo-secret");
+        model(registry, "oneshot", "chat", "app-oneshot-secret");
+        registry.add("gateway.models.oneshot.conversation", () -> "stateless");
+        model(registry, "tasks", "chat", "app-tasks-secret");
+        registry.add("gateway.models.agent.task-model", () -> "tasks");
     }
 
     private static void model(DynamicPropertyRegistry registry, String id, String appType, String key) {

@@ -1,0 +1,262 @@
+package io.difygateway.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.difygateway.support.ConversationalDify;
+import io.difygateway.support.FakeDify;
+import io.difygateway.support.GatewayTestBase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Multi-turn conversations through the gateway against a fake Dify that scopes conversations like Dify. */
+class ConversationsRouteTest extends GatewayTestBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConversationalDify dify;
+
+    @BeforeEach
+    void conversationalDify() {
+        dify = new ConversationalDify();
+        DIFY.respondWith(dify);
+    }
+
+    /** A client conversation as Open WebUI keeps it: the whole history, resent every turn. */
+    private final class Chat {
+        final String model;
+        final List<String> headers = new ArrayList<>();
+        final ArrayNode messages = JSON.createArrayNode();
+        String user;
+
+        Chat(String model) {
+            this.model = model;
+            messages.addObject().put("role", "system").put("content", "You are the IT helpdesk.");
+        }
+
+        Chat header(String name, String value) {
+            headers.add(name);
+            headers.add(value);
+            return this;
+        }
+
+        /** Sends a user message and adds the answer to the history; returns the answer. */
+        String say(String text) throws Exception {
+            messages.addObject().put("role", "user").put("content", text);
+            String answer = send();
+            messages.addObject().put("role", "assistant").put("content", answer);
+            return answer;
+        }
+
+        /** Sends the history as it is (a regenerate resends it without the last answer). */
+        String send() throws Exception {
+            ObjectNode body = JSON.createObjectNode().put("model", model).put("stream", true);
+            if (user != null) {
+                body.put("user", user);
+            }
+            body.set("messages", messages);
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+            for (int i = 0; i < headers.size(); i += 2) {
+                request.header(headers.get(i), headers.get(i + 1));
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            StringBuilder answer = new StringBuilder();
+            response.body().lines().filter(line -> line.startsWith("data: {")).forEach(line -> {
+                try {
+                    answer.append(JSON.readTree(line.substring(6)).at("/choices/0/delta/content").asText(""));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            return answer.toString();
+        }
+
+        /** Drops the last assistant answer, as a regenerate does. */
+        void dropLastAnswer() {
+            messages.remove(messages.size() - 1);
+        }
+    }
+
+    private static JsonNode lastDifyRequest() throws IOException {
+        return JSON.readTree(DIFY.lastChatRequest().body());
+    }
+
+    @Test
+    void laterTurnsContinueTheDifyConversationWithOnlyTheNewMessage() throws Exception {
+        Chat chat = new Chat("helpdesk");
+        assertThat(chat.say("How do I reset my VPN token?")).isEqualTo("Answer 1 in conversation.");
+        JsonNode first = lastDifyRequest();
+        assertThat(first.has("conversation_id")).isFalse();
+        assertThat(first.get("query").asText()).isEqualTo(
+                "### Instructions\nYou are the IT helpdesk.\n\n### Current message\nHow do I reset my VPN token?");
+
+        assertThat(chat.say("And if I lost the phone?")).isEqualTo("Answer 2 in conversation.");
+        JsonNode second = lastDifyRequest();
+        String conversationId = second.get("conversation_id").asText();
+        assertThat(second.get("query").asText()).isEqualTo("And if I lost the phone?");
+
+        assertThat(chat.say("Thanks!")).isEqualTo("Answer 3 in conversation.");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).isEqualTo(conversationId);
+        assertThat(dify.queries(conversationId)).hasSize(3);
+        assertThat(dify.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRegeneratedAnswerStartsANewConversationInsteadOfCorruptingTheOldOne() throws Exception {
+        Chat chat = new Chat("helpdesk");
+        chat.say("Q1");
+        chat.say("Q2");
+        String original = lastDifyRequest().get("conversation_id").asText();
+        chat.dropLastAnswer();
+        chat.send(); // regenerate answer 2
+        JsonNode regenerated = lastDifyRequest();
+        assertThat(regenerated.has("conversation_id")).isFalse();
+        assertThat(regenerated.get("query").asText()).contains("**User:** Q1").contains("**Assistant:** Answer 1 in conversation.")
+                .endsWith("### Current message\nQ2");
+        assertThat(dify.queries(original)).hasSize(2);
+        assertThat(dify.count()).isEqualTo(2);
+    }
+
+    @Test
+    void anEditedEarlierMessageStartsANewConversation() throws Exception {
+        Chat chat = new Chat("helpdesk");
+        chat.say("Q1");
+        chat.say("Q2");
+        ((ObjectNode) chat.messages.get(1)).put("content", "Q1, edited");
+        chat.say("Q3");
+        JsonNode edited = lastDifyRequest();
+        assertThat(edited.has("conversation_id")).isFalse();
+        assertThat(edited.get("query").asText()).contains("Q1, edited");
+    }
+
+    @Test
+    void theChatIdHeaderKeysTheConversationAndStillDetectsRegeneration() throws Exception {
+        Chat chat = new Chat("helpdesk").header("X-OpenWebUI-Chat-Id", "chat-7f3e");
+        chat.say("Q1");
+        chat.say("Q2");
+        String conversationId = lastDifyRequest().get("conversation_id").asText();
+        chat.say("Q3");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).isEqualTo(conversationId);
+        chat.dropLastAnswer();
+        chat.send();
+        assertThat(lastDifyRequest().has("conversation_id")).isFalse();
+        chat.messages.addObject().put("role", "assistant").put("content", "Answer 1 in conversation.");
+        chat.say("Q4");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).as("the chat id now maps to the new conversation")
+                .isNotEqualTo(conversationId);
+    }
+
+    @Test
+    void aConversationDifyNoLongerKnowsIsStartedAgainWithoutTheClientNoticing() throws Exception {
+        Chat chat = new Chat("helpdesk");
+        chat.say("Q1");
+        chat.say("Q2");
+        String lost = lastDifyRequest().get("conversation_id").asText();
+        dify.delete(lost);
+        int before = DIFY.chatRequests().size();
+        assertThat(chat.say("Q3")).isEqualTo("Answer 1 in conversation.");
+        assertThat(DIFY.chatRequests()).hasSize(before + 2);
+        JsonNode retried = lastDifyRequest();
+        assertThat(retried.has("conversation_id")).isFalse();
+        assertThat(retried.get("query").asText()).contains("**User:** Q1").contains("**User:** Q2").endsWith("Q3");
+        chat.say("Q4");
+        assertThat(lastDifyRequest().has("conversation_id")).isTrue();
+    }
+
+    @Test
+    void conversationsAreScopedToTheUser() throws Exception {
+        Chat jane = new Chat("helpdesk");
+        jane.user = "jane";
+        jane.say("Q1");
+        Chat john = new Chat("helpdesk");
+        john.user = "john";
+        john.messages.removeAll();
+        john.messages.addAll(jane.messages.deepCopy());
+        john.say("Q2");
+        JsonNode request = lastDifyRequest();
+        assertThat(request.get("user").asText()).isEqualTo("john");
+        assertThat(request.has("conversation_id")).as("the same history from another user is not Jane's conversation").isFalse();
+    }
+
+    @Test
+    void aStatelessModelAlwaysSendsTheWholeHistory() throws Exception {
+        Chat chat = new Chat("oneshot");
+        chat.say("Q1");
+        chat.say("Q2");
+        assertThat(lastDifyRequest().has("conversation_id")).isFalse();
+        assertThat(lastDifyRequest().get("query").asText()).contains("**User:** Q1").endsWith("Q2");
+    }
+
+    @Test
+    void openWebUiBackgroundTasksStayOutOfTheConversation() throws Exception {
+        Chat chat = new Chat("helpdesk").header("X-OpenWebUI-Chat-Id", "chat-tasks");
+        chat.say("How do I reset my VPN token?");
+        int conversations = dify.count();
+        for (String task : List.of("task-title-generation", "task-tags-generation", "task-follow-up-generation",
+                "task-web-search-query-generation")) {
+            String body = Files.readString(Path.of("src/test/resources/openwebui/" + task + ".json")).replace("dify-helpdesk", "helpdesk");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("X-OpenWebUI-Chat-Id", "chat-tasks")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(task).isEqualTo(200);
+            JsonNode completion = JSON.readTree(response.body());
+            assertThat(completion.get("choices")).hasSize(1);
+            assertThat(completion.at("/choices/0/message/content").asText()).isNotBlank();
+            assertThat(completion.at("/choices/0/message").has("reasoning_content")).isFalse();
+            JsonNode sent = lastDifyRequest();
+            assertThat(sent.has("conversation_id")).as(task + " is sent without a conversation").isFalse();
+        }
+        chat.say("And if I lost the phone?");
+        assertThat(lastDifyRequest().has("conversation_id")).as("the chat still continues its conversation").isTrue();
+        assertThat(dify.count()).isEqualTo(conversations + 4);
+    }
+
+    @Test
+    void aTaskHeaderMarksATaskAndATaskModelAnswersIt() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/agent-chat-tool-call.sse"), java.time.Duration.ZERO));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-OpenWebUI-Task", "title_generation")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("agent", false, "Generate a title"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode completion = JSON.readTree(response.body());
+        assertThat(DIFY.lastChatRequest().header("Authorization")).isEqualTo("Bearer app-tasks-secret");
+        assertThat(completion.get("model").asText()).isEqualTo("agent");
+        assertThat(completion.at("/choices/0/message").has("reasoning_content")).as("tasks get plain answers").isFalse();
+        assertThat(completion.at("/choices/0/message/content").asText()).doesNotContain("<think>");
+
+        http.send(HttpRequest.newBuilder(uri("/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("agent", false, "Weather?"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(DIFY.lastChatRequest().header("Authorization")).as("a normal chat goes to the model itself")
+                .isEqualTo("Bearer app-agent-secret");
+    }
+
+    @Test
+    void theDifyUserComesFromOpenWebUiHeadersThenTheUserField() throws Exception {
+        Chat byId = new Chat("oneshot").header("X-OpenWebUI-User-Id", "8f6b0c3e").header("X-OpenWebUI-User-Email", "jane@example.com");
+        byId.user = "ignored";
+        byId.say("hi");
+        assertThat(lastDifyRequest().get("user").asText()).isEqualTo("8f6b0c3e");
+
+        Chat byEmail = new Chat("oneshot").header("X-OpenWebUI-User-Email", "jane%40example.com");
+        byEmail.say("hi");
+        assertThat(lastDifyRequest().get("user").asText()).isEqualTo("jane@example.com");
+
+        Chat byField = new Chat("oneshot");
+        byField.user = "sdk-user-42";
+        byField.say("hi");
+        assertThat(lastDifyRequest().get("user").asText()).isEqualTo("sdk-user-42");
+    }
+}
