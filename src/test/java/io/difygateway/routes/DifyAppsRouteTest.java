@@ -126,6 +126,20 @@ class DifyAppsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void openWebUisImageRequestIsReplayedAsAnUploadedImage() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        String body = java.nio.file.Files.readString(Path.of("src/test/resources/openwebui/chat-stream-image-data-uri.json"))
+                .replace("dify-helpdesk", "vision");
+        HttpResponse<String> response = postJson("/v1/chat/completions", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+        JsonNode sent = JSON.readTree(DIFY.lastChatRequest().body());
+        assertThat(sent.at("/files/0/transfer_method").asText()).isEqualTo("local_file");
+        assertThat(sent.get("query").asText()).startsWith("### Instructions\nYou are ACME Corp's internal IT helpdesk assistant.")
+                .endsWith("What does the error dialog in this screenshot mean?");
+    }
+
+    @Test
     void aFilePartIsUploadedAsADocument() throws Exception {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
         String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 fake".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
