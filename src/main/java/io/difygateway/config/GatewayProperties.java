@@ -43,6 +43,18 @@ public class GatewayProperties {
     /** Open WebUI's background tasks (titles, tags, follow-ups, search queries). */
     private Tasks tasks = new Tasks();
 
+    /** Client keys. */
+    private Auth auth = new Auth();
+
+    /** Browser clients. */
+    private Cors cors = new Cors();
+
+    /** One log line per request. */
+    private AccessLog accessLog = new AccessLog();
+
+    /** Health and readiness. */
+    private Health health = new Health();
+
     public Map<String, ModelProperties> getModels() {
         return models;
     }
@@ -115,6 +127,38 @@ public class GatewayProperties {
         return tasks;
     }
 
+    public Auth getAuth() {
+        return auth;
+    }
+
+    public void setAuth(Auth auth) {
+        this.auth = auth;
+    }
+
+    public Cors getCors() {
+        return cors;
+    }
+
+    public void setCors(Cors cors) {
+        this.cors = cors;
+    }
+
+    public AccessLog getAccessLog() {
+        return accessLog;
+    }
+
+    public void setAccessLog(AccessLog accessLog) {
+        this.accessLog = accessLog;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public void setHealth(Health health) {
+        this.health = health;
+    }
+
     public void setTasks(Tasks tasks) {
         this.tasks = tasks;
     }
@@ -139,6 +183,10 @@ public class GatewayProperties {
         private String conversation = "dify";
         private String systemPrompt = "query-prefix";
         private String taskModel;
+        private List<String> fallbackBaseUrls = new ArrayList<>();
+        private Integer requestsPerMinute;
+        private Integer concurrentStreams;
+        private Timeouts timeouts = new Timeouts(null, null, null, null);
 
         public String getBackend() {
             return backend;
@@ -252,6 +300,38 @@ public class GatewayProperties {
             this.taskModel = taskModel;
         }
 
+        public List<String> getFallbackBaseUrls() {
+            return fallbackBaseUrls;
+        }
+
+        public void setFallbackBaseUrls(List<String> fallbackBaseUrls) {
+            this.fallbackBaseUrls = fallbackBaseUrls;
+        }
+
+        public Integer getRequestsPerMinute() {
+            return requestsPerMinute;
+        }
+
+        public void setRequestsPerMinute(Integer requestsPerMinute) {
+            this.requestsPerMinute = requestsPerMinute;
+        }
+
+        public Integer getConcurrentStreams() {
+            return concurrentStreams;
+        }
+
+        public void setConcurrentStreams(Integer concurrentStreams) {
+            this.concurrentStreams = concurrentStreams;
+        }
+
+        public Timeouts getTimeouts() {
+            return timeouts;
+        }
+
+        public void setTimeouts(Timeouts timeouts) {
+            this.timeouts = timeouts;
+        }
+
         @Override
         public String toString() {
             return "ModelProperties[backend=" + backend + ", baseUrl=" + baseUrl + ", appType=" + appType + "]";
@@ -297,30 +377,48 @@ public class GatewayProperties {
 
     /** {@code gateway.upstream.*}. */
     public static class Upstream {
-        /** Time allowed to open a connection to a backend app. */
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        /**
-         * Longest wait for the backend's response and for each of its events; Dify pings every 10 s while it
-         * works, so a longer silence means it is stuck. Before anything was sent to the client: 504.
-         */
-        private Duration eventTimeout = Duration.ofSeconds(60);
+        /** Defaults for every model; a model's {@code timeouts} override them one by one. */
+        private Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMinutes(20));
+        /** While the backend is silent, a streamed response gets an SSE comment this often. */
+        private Duration keepAliveInterval = Duration.ofSeconds(10);
+        /** Extra attempts when a backend cannot be reached or answers 502/503 before doing anything. */
+        private int retries = 2;
+        /** Pause before the first retry; doubled for each further one. */
+        private Duration retryBackoff = Duration.ofMillis(500);
         /** Longest event-stream line accepted from a backend. */
         private DataSize maxEventSize = DataSize.ofMegabytes(8);
 
-        public Duration getConnectTimeout() {
-            return connectTimeout;
+        public Timeouts getTimeouts() {
+            return timeouts;
         }
 
-        public void setConnectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
+        public void setTimeouts(Timeouts timeouts) {
+            this.timeouts = timeouts;
         }
 
-        public Duration getEventTimeout() {
-            return eventTimeout;
+        public Duration getKeepAliveInterval() {
+            return keepAliveInterval;
         }
 
-        public void setEventTimeout(Duration eventTimeout) {
-            this.eventTimeout = eventTimeout;
+        public void setKeepAliveInterval(Duration keepAliveInterval) {
+            this.keepAliveInterval = keepAliveInterval;
+        }
+
+        public int getRetries() {
+            return retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
+
+        public Duration getRetryBackoff() {
+            return retryBackoff;
+        }
+
+        public void setRetryBackoff(Duration retryBackoff) {
+            this.retryBackoff = retryBackoff;
         }
 
         public DataSize getMaxEventSize() {
@@ -329,6 +427,19 @@ public class GatewayProperties {
 
         public void setMaxEventSize(DataSize maxEventSize) {
             this.maxEventSize = maxEventSize;
+        }
+    }
+
+    /**
+     * Time limits of a backend call: to connect, to the backend's first event, between two events, in all.
+     * In a model's {@code timeouts}, a null means "the gateway.upstream.timeouts value".
+     */
+    public record Timeouts(Duration connect, Duration firstEvent, Duration idle, Duration total) {
+
+        /** These timeouts, with the gaps filled from the defaults. */
+        public Timeouts orElse(Timeouts defaults) {
+            return new Timeouts(connect != null ? connect : defaults.connect(), firstEvent != null ? firstEvent : defaults.firstEvent(),
+                    idle != null ? idle : defaults.idle(), total != null ? total : defaults.total());
         }
     }
 
@@ -348,8 +459,8 @@ public class GatewayProperties {
 
     /** {@code gateway.identity.*}. */
     public static class Identity {
-        /** Where the Dify user comes from, first match wins: openwebui-jwt, openwebui-headers, user-field, default. */
-        private List<String> sources = new ArrayList<>(List.of("openwebui-jwt", "openwebui-headers", "user-field", "default"));
+        /** Where the Dify user comes from, first match wins: openwebui-jwt, openwebui-headers, user-field, key-name, default. */
+        private List<String> sources = new ArrayList<>(List.of("openwebui-jwt", "openwebui-headers", "user-field", "key-name", "default"));
         /** Secret of Open WebUI's signed user header; when set, the unsigned user headers are not trusted. */
         private String jwtSecret;
         private String jwtHeader = "X-OpenWebUI-User-Jwt";
@@ -472,6 +583,134 @@ public class GatewayProperties {
 
         public void setModel(String model) {
             this.model = model;
+        }
+    }
+
+    /** {@code gateway.auth.*}. */
+    public static class Auth {
+        /** Client keys; when there is at least one, every /v1 call needs one. Values from the environment or a secret file. */
+        private List<ClientKey> keys = new ArrayList<>();
+
+        public List<ClientKey> getKeys() {
+            return keys;
+        }
+
+        public void setKeys(List<ClientKey> keys) {
+            this.keys = keys;
+        }
+    }
+
+    /** One client key: {@code gateway.auth.keys[n].*}. */
+    public static class ClientKey {
+        private String key;
+        private String name;
+        private List<String> models = new ArrayList<>(List.of("*"));
+        private Integer requestsPerMinute;
+        private Integer concurrentStreams;
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public List<String> getModels() {
+            return models;
+        }
+
+        public void setModels(List<String> models) {
+            this.models = models;
+        }
+
+        public Integer getRequestsPerMinute() {
+            return requestsPerMinute;
+        }
+
+        public void setRequestsPerMinute(Integer requestsPerMinute) {
+            this.requestsPerMinute = requestsPerMinute;
+        }
+
+        public Integer getConcurrentStreams() {
+            return concurrentStreams;
+        }
+
+        public void setConcurrentStreams(Integer concurrentStreams) {
+            this.concurrentStreams = concurrentStreams;
+        }
+
+        @Override
+        public String toString() {
+            return "ClientKey[name=" + name + ", models=" + models + "]";
+        }
+    }
+
+    /** {@code gateway.cors.*}. */
+    public static class Cors {
+        /** Origins (patterns allowed, e.g. https://*.example.com) that browsers may call from; empty: CORS off. */
+        private List<String> allowedOrigins = new ArrayList<>();
+        private Duration maxAge = Duration.ofHours(1);
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
+        }
+    }
+
+    /** {@code gateway.access-log.*}. */
+    public static class AccessLog {
+        private boolean enabled = true;
+        /** {@code text} or {@code json}. */
+        private String format = "text";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getFormat() {
+            return format;
+        }
+
+        public void setFormat(String format) {
+            this.format = format;
+        }
+    }
+
+    /** {@code gateway.health.*}. */
+    public static class Health {
+        /** Readiness also reports whether each Dify app could be read in the background (cached, never slows requests). */
+        private boolean checkApps;
+
+        public boolean isCheckApps() {
+            return checkApps;
+        }
+
+        public void setCheckApps(boolean checkApps) {
+            this.checkApps = checkApps;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.difygateway.config;
 
+import java.util.List;
 import java.util.Map;
 
 import io.difygateway.openai.ReasoningMode;
@@ -24,11 +25,20 @@ import io.difygateway.openai.ReasoningMode;
  * @param conversations    whether the backend's own conversations are reused across turns ({@code dify})
  * @param systemPrompt     where the system prompt goes: {@code query-prefix}, {@code drop} or {@code input:<variable>}
  * @param taskModel        the model that answers this model's background tasks, or null
+ * @param fallbackBaseUrls other base URLs of the same app, tried in turn when the first cannot be reached
+ * @param timeouts         time limits of the backend call, defaults filled in
+ * @param limits           rate limits of the model (nulls: none)
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String appType,
                               String displayName, Map<String, Object> inputs, String queryInput,
                               String outputVariable, ReasoningMode reasoning, boolean workflowProgress,
-                              boolean citations, boolean conversations, String systemPrompt, String taskModel) {
+                              boolean citations, boolean conversations, String systemPrompt, String taskModel,
+                              List<String> fallbackBaseUrls, GatewayProperties.Timeouts timeouts, RateLimits limits) {
+
+    /** Requests per minute and concurrent streams allowed; null means no limit. */
+    public record RateLimits(Integer requestsPerMinute, Integer concurrentStreams) {
+        public static final RateLimits NONE = new RateLimits(null, null);
+    }
 
     /** The input variable that receives the system prompt, or null. */
     public String systemPromptInput() {

@@ -35,11 +35,13 @@ public class ModelRegistry {
     private final Map<String, ModelDefinition> models;
     private final boolean demoEnabled;
     private final String globalTaskModel;
+    private final GatewayProperties.Timeouts demoTimeouts;
     private final String demoApiKey = "app-demo-" + UUID.randomUUID();
 
     public ModelRegistry(GatewayProperties properties) {
         Map<String, ModelDefinition> configured = new LinkedHashMap<>();
-        properties.getModels().forEach((id, model) -> add(configured, id, model, "gateway.models." + id));
+        GatewayProperties.Timeouts defaults = properties.getUpstream().getTimeouts();
+        properties.getModels().forEach((id, model) -> add(configured, id, model, "gateway.models." + id, defaults));
         GatewayProperties.EnvModel envModel = properties.getEnvModel();
         if (envModel.getBaseUrl() != null && !envModel.getBaseUrl().isBlank()) {
             if (configured.containsKey(envModel.getId())) {
@@ -47,7 +49,7 @@ public class ModelRegistry {
                         + "' (DIFY_MODEL) is already configured under gateway.models.",
                         "Set DIFY_MODEL to another model id.");
             }
-            add(configured, envModel.getId(), envModel, "gateway.env-model");
+            add(configured, envModel.getId(), envModel, "gateway.env-model", defaults);
         }
         String globalTaskModel = blankToNull(properties.getTasks().getModel());
         for (ModelDefinition model : configured.values()) {
@@ -58,6 +60,7 @@ public class ModelRegistry {
             }
         }
         this.globalTaskModel = globalTaskModel;
+        this.demoTimeouts = defaults;
         this.demoEnabled = switch (properties.getDemo().getEnabled()) {
             case "auto" -> configured.isEmpty();
             case "true" -> true;
@@ -79,7 +82,7 @@ public class ModelRegistry {
             String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
             models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
                     "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true,
-                    false, "query-prefix", null));
+                    false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE));
         }
     }
 
@@ -121,7 +124,8 @@ public class ModelRegistry {
         return demoApiKey;
     }
 
-    private static void add(Map<String, ModelDefinition> models, String id, GatewayProperties.ModelProperties model, String key) {
+    private static void add(Map<String, ModelDefinition> models, String id, GatewayProperties.ModelProperties model, String key,
+                            GatewayProperties.Timeouts defaults) {
         if (!MODEL_ID.matcher(id).matches()) {
             throw new GatewayConfigException(key + ": the model id '" + id + "' may only contain letters, digits, '.', '_', ':' and '-'.",
                     "Rename the model.");
@@ -165,7 +169,18 @@ public class ModelRegistry {
                 Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), blankToNull(model.getQueryInput()),
                 blankToNull(model.getOutputVariable()), reasoning, model.isWorkflowProgress(),
                 "markdown".equals(model.getCitations()), "dify".equals(model.getConversation()), systemPrompt,
-                blankToNull(model.getTaskModel())));
+                blankToNull(model.getTaskModel()),
+                model.getFallbackBaseUrls().stream().map(url -> baseUrl(url, key + ".fallback-base-urls")).toList(),
+                model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
+                new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),
+                        positive(model.getConcurrentStreams(), key + ".concurrent-streams"))));
+    }
+
+    private static Integer positive(Integer value, String key) {
+        if (value != null && value <= 0) {
+            throw new GatewayConfigException(key + " must be a positive number, not " + value + ".", "Remove it for no limit.");
+        }
+        return value;
     }
 
     private static String blankToNull(String value) {

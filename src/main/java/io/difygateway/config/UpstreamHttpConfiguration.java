@@ -6,15 +6,18 @@ import org.apache.camel.spi.ComponentCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Applies {@code gateway.upstream.*} timeouts to Camel's http component, which calls the backend apps. */
+/**
+ * Applies the default {@code gateway.upstream.timeouts} to Camel's http component, which calls the backend apps;
+ * the run calls set each model's own values on their endpoint, and the stream watchdog enforces them precisely.
+ */
 @Configuration(proxyBeanMethods = false)
 public class UpstreamHttpConfiguration {
 
     @Bean
     ComponentCustomizer upstreamTimeouts(GatewayProperties properties) {
-        GatewayProperties.Upstream upstream = properties.getUpstream();
-        long connect = upstream.getConnectTimeout().toMillis();
-        long event = upstream.getEventTimeout().toMillis();
+        GatewayProperties.Timeouts timeouts = properties.getUpstream().getTimeouts();
+        long connect = timeouts.connect().toMillis();
+        long event = Math.max(timeouts.firstEvent().toMillis(), timeouts.idle().toMillis());
         // applied last, after the camel.component.http.* properties, which would otherwise reset these to defaults
         return ComponentCustomizer.builder(HttpComponent.class).withOrder(Ordered.LOWEST).build(http -> {
             http.setConnectTimeout(connect);

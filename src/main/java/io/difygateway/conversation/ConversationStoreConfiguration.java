@@ -4,14 +4,27 @@ import java.time.Clock;
 
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
+import io.difygateway.limits.InMemoryLimitCounters;
+import io.difygateway.limits.LimitCounters;
+import io.difygateway.limits.RedisLimitCounters;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Chooses the conversation store from {@code gateway.conversations.store}. */
+/**
+ * Chooses where state shared by requests lives, from {@code gateway.conversations.store}: the conversation
+ * store and the rate-limit counters are in memory, or both in Redis so that several instances share them.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ConversationStoreConfiguration {
+
+    @Bean
+    LimitCounters limitCounters(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis) {
+        return "redis".equals(properties.getConversations().getStore())
+                ? new RedisLimitCounters(redis.getObject(), properties.getUpstream().getTimeouts().total().plusMinutes(5))
+                : new InMemoryLimitCounters();
+    }
 
     @Bean
     ConversationStore conversationStore(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis) {

@@ -91,8 +91,9 @@ public class DifyErrorMapper {
             return new OpenAiException(status, "invalid_request_error", upstreamCode, null,
                     "The Dify app behind model '" + model + "' rejected the request: " + reason);
         }
+        // a 500 may come after the app ran part of the request; a 502/503/504 from a proxy is retried by the gateway
         return new OpenAiException(502, "server_error", upstreamCode == null ? "upstream_error" : upstreamCode, null,
-                "The Dify app behind model '" + model + "' failed: " + reason);
+                "The Dify app behind model '" + model + "' failed: " + reason, status == 500 ? OpenAiException.NO_RETRY : Map.of());
     }
 
     private static String read(InputStream body) {

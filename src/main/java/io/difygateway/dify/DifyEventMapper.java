@@ -226,7 +226,7 @@ public class DifyEventMapper {
             String error = data.path("error").asText("");
             events.add(new CompletionEvent.Failure(new OpenAiException(502, "server_error", "workflow_failed", null,
                     "The Dify workflow failed at step '" + data.path("title").asText("?") + "'"
-                            + (error.isEmpty() ? "." : ": " + error))));
+                            + (error.isEmpty() ? "." : ": " + error), OpenAiException.NO_RETRY)));
             return;
         }
         JsonNode usage = data.path("outputs").path("usage");
@@ -242,7 +242,7 @@ public class DifyEventMapper {
         if ("failed".equals(status)) {
             String error = data.path("error").asText("");
             events.add(new CompletionEvent.Failure(new OpenAiException(502, "server_error", "workflow_failed", null,
-                    "The Dify workflow failed" + (error.isEmpty() ? "." : ": " + error))));
+                    "The Dify workflow failed" + (error.isEmpty() ? "." : ": " + error), OpenAiException.NO_RETRY)));
             return;
         }
         if (state.appType != DifyAppType.WORKFLOW) {
@@ -270,7 +270,7 @@ public class DifyEventMapper {
         String message = frame.path("message").asText("");
         return new OpenAiException(502, "server_error", code.isEmpty() ? "upstream_error" : code, null,
                 "The Dify app failed: " + (message.isEmpty() ? "no reason given" : message)
-                        + (code.isEmpty() ? "" : " (Dify code " + code + ")"));
+                        + (code.isEmpty() ? "" : " (Dify code " + code + ")"), OpenAiException.NO_RETRY);
     }
 
     private static String firstText(JsonNode node, String... fields) {

@@ -34,16 +34,6 @@ public class DifyRequestMapper {
         this.catalog = catalog;
     }
 
-    /** The URL that runs the model's app. */
-    public String runUrl(ModelDefinition model) {
-        return model.baseUrl() + DifyAppType.of(model.appType()).runPath();
-    }
-
-    /** The URL that stops one of the app's running tasks. */
-    public String stopUrl(ModelDefinition model, String taskId) {
-        return model.baseUrl() + DifyAppType.of(model.appType()).stopPath(taskId);
-    }
-
     /**
      * Body of the run call, always streaming. A continued conversation gets only the new message; a new one gets
      * the earlier turns too, and the system prompt as {@code system-prompt} says. New chat conversations are not

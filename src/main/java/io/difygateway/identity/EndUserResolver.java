@@ -20,13 +20,13 @@ import org.springframework.stereotype.Component;
 /**
  * Translates who is asking into the backend's end-user id (Dify's {@code user}), from the sources of
  * {@code gateway.identity.sources} in order: Open WebUI's signed user header, its plain user headers (not
- * trusted once a signing secret is set), the OpenAI {@code user} string, the configured default. The same person
- * gets the same id on every turn and every instance.
+ * trusted once a signing secret is set), the OpenAI {@code user} string, the name of the client key, the
+ * configured default. The same person gets the same id on every turn and every instance.
  */
 @Component("endUsers")
 public class EndUserResolver {
 
-    static final Set<String> SOURCES = Set.of("openwebui-jwt", "openwebui-headers", "user-field", "default");
+    static final Set<String> SOURCES = Set.of("openwebui-jwt", "openwebui-headers", "user-field", "key-name", "default");
 
     private final GatewayProperties.Identity identity;
     private final String defaultUser;
@@ -52,12 +52,13 @@ public class EndUserResolver {
     }
 
     /** The end-user id for a request; a bad signed user header is a 401. */
-    public String resolve(ChatCompletionRequest request, Map<String, Object> headers) {
+    public String resolve(ChatCompletionRequest request, Map<String, Object> headers, Caller caller) {
         for (String source : identity.getSources()) {
             String user = switch (source) {
                 case "openwebui-jwt" -> fromToken(RequestHeaders.first(headers, identity.getJwtHeader()));
                 case "openwebui-headers" -> hasSecret() ? null : fromHeaders(headers);
                 case "user-field" -> request.user();
+                case "key-name" -> caller.keyName();
                 default -> defaultUser;
             };
             if (user != null && !user.isBlank()) {

@@ -56,6 +56,10 @@ public final class ChatCompletion {
     private String upstreamConversationId;
     /** Everything sent as content, as the client will show (and later resend) it. */
     private final StringBuilder sentContent = new StringBuilder();
+    private final long startNanos = System.nanoTime();
+    private long firstTokenNanos;
+    private volatile long lastUpstreamEventNanos;
+    private volatile long lastWriteNanos;
     private boolean committed;
     private boolean ended;
     private boolean clientGone;
@@ -131,6 +135,7 @@ public final class ChatCompletion {
 
     /** Applies the events mapped from one backend event, writing whatever they produce. */
     public synchronized void accept(List<CompletionEvent> events) {
+        lastUpstreamEventNanos = System.nanoTime();
         for (CompletionEvent event : events) {
             accept(event);
         }
@@ -167,6 +172,7 @@ public final class ChatCompletion {
         if (text.isEmpty()) {
             return;
         }
+        firstToken();
         answer.append(text);
         if (streaming) {
             if (insideThinkTag) {
@@ -181,6 +187,7 @@ public final class ChatCompletion {
         if (text.isEmpty() || reasoningMode == ReasoningMode.OFF) {
             return;
         }
+        firstToken();
         if (!streaming) {
             reasoning.append(text);
         } else if (reasoningMode == ReasoningMode.REASONING_CONTENT) {
@@ -223,11 +230,57 @@ public final class ChatCompletion {
         }
     }
 
+    private void firstToken() {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+    }
+
     private void keepAlive() {
         if (streaming) {
             commit();
             send(KEEP_ALIVE);
         }
+    }
+
+    /**
+     * Sends an SSE comment while the backend is silent, so that clients and proxies keep the connection and a
+     * vanished client is noticed (the write fails). Commits the response if nothing was sent yet.
+     */
+    public synchronized void sendKeepAlive() {
+        if (!isOver()) {
+            keepAlive();
+        }
+    }
+
+    /** Nanos ({@link System#nanoTime()}) when the completion started. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Nanos of the last backend event, or 0 before the first one. */
+    public long lastUpstreamEventNanos() {
+        return lastUpstreamEventNanos;
+    }
+
+    /** Nanos of the last write to the client, or 0 before the first one. */
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** Time from the start to the first answer or reasoning text, or null when there was none. */
+    public synchronized java.time.Duration timeToFirstToken() {
+        return firstTokenNanos == 0 ? null : java.time.Duration.ofNanos(firstTokenNanos - startNanos);
+    }
+
+    /** The usage the backend reported, or null. */
+    public synchronized CompletionEvent.Usage usage() {
+        return usage;
+    }
+
+    /** The failure that ended the completion, or null. */
+    public synchronized OpenAiException failure() {
+        return failure;
     }
 
     /**
@@ -304,6 +357,7 @@ public final class ChatCompletion {
     }
 
     private void send(byte[] bytes) {
+        lastWriteNanos = System.nanoTime();
         try {
             output.write(bytes);
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.observability.GatewayMetrics;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -15,15 +16,17 @@ import org.springframework.stereotype.Component;
 public class ChatCompletions {
 
     private final ObjectMapper json;
+    private final GatewayMetrics metrics;
     private final Clock clock;
 
     @Autowired
-    public ChatCompletions(ObjectMapper json) {
-        this(json, Clock.systemUTC());
+    public ChatCompletions(ObjectMapper json, GatewayMetrics metrics) {
+        this(json, metrics, Clock.systemUTC());
     }
 
-    ChatCompletions(ObjectMapper json, Clock clock) {
+    ChatCompletions(ObjectMapper json, GatewayMetrics metrics, Clock clock) {
         this.json = json;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -35,6 +38,7 @@ public class ChatCompletions {
                                HttpServletResponse response) {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         SseOutput output = request.stream() ? new ServletSseOutput(response) : null;
+        metrics.streamStarted(model.id());
         return new ChatCompletion(id, clock.instant().getEpochSecond(), request.model(), request.stream(),
                 request.includeUsage(), backgroundTask ? ReasoningMode.OFF : model.reasoning(), output, json);
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelDescriptions;
 import io.difygateway.config.ModelRegistry;
+import io.difygateway.identity.Caller;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,18 +33,22 @@ public class ModelCatalog {
         this.json = json;
     }
 
-    /** {@code {"object":"list","data":[...]}} with every model. */
-    public String list() {
-        List<Map<String, Object>> data = registry.all().stream().map(this::model).toList();
+    /** {@code {"object":"list","data":[...]}} with every model the caller may use. */
+    public String list(Caller caller) {
+        List<Map<String, Object>> data = registry.all().stream().filter(model -> caller.mayUse(model.id())).map(this::model).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("object", "list");
         body.put("data", data);
         return write(body);
     }
 
-    /** One model object, or a 404 {@code model_not_found} error. */
-    public String get(String id) {
-        return write(model(registry.resolve(id)));
+    /** One model object, or a 404 {@code model_not_found} error (also for a model the caller may not use). */
+    public String get(String id, Caller caller) {
+        ModelDefinition model = registry.resolve(id);
+        if (!caller.mayUse(model.id())) {
+            throw OpenAiException.modelNotFound(id);
+        }
+        return write(model(model));
     }
 
     private Map<String, Object> model(ModelDefinition model) {

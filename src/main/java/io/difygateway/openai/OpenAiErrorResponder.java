@@ -42,16 +42,20 @@ public class OpenAiErrorResponder {
             LOG.debug("Client of {} disconnected", model == null ? "?" : model.id());
             return;
         }
-        OpenAiException error = toOpenAi(failure, model == null ? null : model.id());
+        OpenAiException error = completion != null && completion.failure() != null ? completion.failure()
+                : toOpenAi(failure, model == null ? null : model.id());
+        exchange.setVariable("openAiError", error);
         if (error.status() >= 500) {
             LOG.warn("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage(),
                     error == failure ? null : failure);
         } else {
             LOG.debug("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage());
         }
-        if (completion != null && completion.isCommitted()) {
-            completion.fail(error);
-            return;
+        if (completion != null) {
+            completion.fail(error); // also stops keep-alives from committing the response from now on
+            if (completion.isCommitted()) {
+                return;
+            }
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -76,7 +80,7 @@ public class OpenAiErrorResponder {
         }
         if (find(failure, SocketTimeoutException.class) != null) {
             return new OpenAiException(504, "server_error", "upstream_timeout", null,
-                    capitalise(backend) + " sent nothing within the configured gateway.upstream.event-timeout.");
+                    capitalise(backend) + " sent nothing within its timeouts (gateway.upstream.timeouts).", OpenAiException.NO_RETRY);
         }
         if (find(failure, SseFormatException.class) != null) {
             return new OpenAiException(502, "server_error", "upstream_protocol_error", null,
@@ -84,7 +88,8 @@ public class OpenAiErrorResponder {
         }
         if (find(failure, java.io.IOException.class) != null) {
             return new OpenAiException(502, "server_error", "upstream_connection_lost", null,
-                    "The connection to " + backend + " failed: " + find(failure, java.io.IOException.class).getClass().getSimpleName() + ".");
+                    "The connection to " + backend + " failed: " + find(failure, java.io.IOException.class).getClass().getSimpleName() + ".",
+                    OpenAiException.NO_RETRY);
         }
         LOG.error("Unexpected failure", failure);
         return new OpenAiException(500, "server_error", null, null, "The gateway failed to process the request.");

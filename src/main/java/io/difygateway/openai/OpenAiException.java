@@ -8,6 +8,12 @@ import java.util.Map;
  */
 public class OpenAiException extends RuntimeException {
 
+    /**
+     * Headers of an error where the backend may already have run (part of) the request: tells the OpenAI SDKs not
+     * to send it again on their own, which would run it twice.
+     */
+    public static final Map<String, String> NO_RETRY = Map.of("x-should-retry", "false");
+
     private final int status;
     private final String type;
     private final String code;

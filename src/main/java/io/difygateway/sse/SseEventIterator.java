@@ -56,6 +56,9 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
             return event;
         } catch (IOException e) {
             finished = true;
+            if (consumerDone.getAsBoolean()) {
+                return null; // dropped because the consumer is done (timeout, client gone): nothing went wrong here
+            }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             finished = true;

@@ -36,7 +36,7 @@ import org.springframework.test.context.TestPropertySource;
  * the difference is what the gateway adds. Results go to stdout and target/benchmark-report.md.
  */
 @Tag("benchmark")
-@TestPropertySource(properties = "gateway.upstream.event-timeout=60s")
+@TestPropertySource(properties = {"gateway.upstream.timeouts.first-event=60s", "gateway.upstream.timeouts.idle=60s"})
 class StreamingBenchmarkTest extends GatewayTestBase {
 
     private static final Pattern SENT = Pattern.compile("\"(?:answer|content)\":\"s(\\d+) \"");

@@ -41,16 +41,6 @@ class DifyRequestMapperTest {
     }
 
     @Test
-    void eachAppTypeHasItsRunAndStopEndpoint() {
-        assertThat(mapper.runUrl(model("chat", Map.of(), null))).isEqualTo("https://dify.example.com/v1/chat-messages");
-        assertThat(mapper.stopUrl(model("advanced-chat", Map.of(), null), "t1")).isEqualTo("https://dify.example.com/v1/chat-messages/t1/stop");
-        assertThat(mapper.runUrl(model("completion", Map.of(), null))).isEqualTo("https://dify.example.com/v1/completion-messages");
-        assertThat(mapper.stopUrl(model("completion", Map.of(), null), "t2")).isEqualTo("https://dify.example.com/v1/completion-messages/t2/stop");
-        assertThat(mapper.runUrl(model("workflow", Map.of(), null))).isEqualTo("https://dify.example.com/v1/workflows/run");
-        assertThat(mapper.stopUrl(model("workflow", Map.of(), null), "t3")).isEqualTo("https://dify.example.com/v1/workflows/tasks/t3/stop");
-    }
-
-    @Test
     void aChatAppCanAlsoGetTheMessageInAnInput() throws Exception {
         JsonNode body = body(model("chat", Map.of("lang", "de"), "question"));
         assertThat(body.get("query").asText()).isEqualTo("Hello");

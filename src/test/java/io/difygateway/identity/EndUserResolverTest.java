@@ -54,7 +54,7 @@ class EndUserResolverTest {
     @Test
     void aValidSignedHeaderNamesTheUser() {
         String jwt = token(SECRET, "HS256", claims("8f6b0c3e", NOW.getEpochSecond() + 60));
-        assertThat(resolver(SECRET).resolve(request("ignored"), Map.of("x-openwebui-user-jwt", jwt))).isEqualTo("8f6b0c3e");
+        assertThat(resolver(SECRET).resolve(request("ignored"), Map.of("x-openwebui-user-jwt", jwt), Caller.ANONYMOUS)).isEqualTo("8f6b0c3e");
     }
 
     @Test
@@ -65,7 +65,7 @@ class EndUserResolverTest {
                 token(SECRET, "HS256", claims("u", NOW.getEpochSecond() - 1)),
                 token(SECRET, "HS256", claims("u", later)).replaceFirst("\\.[^.]+\\.", ".e30."),
                 "not-a-token")) {
-            assertThatThrownBy(() -> resolver(SECRET).resolve(request(null), Map.of("X-OpenWebUI-User-Jwt", jwt)))
+            assertThatThrownBy(() -> resolver(SECRET).resolve(request(null), Map.of("X-OpenWebUI-User-Jwt", jwt), Caller.ANONYMOUS))
                     .as(jwt).isInstanceOfSatisfying(OpenAiException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.code()).isEqualTo("invalid_user_token");
@@ -75,26 +75,28 @@ class EndUserResolverTest {
 
     @Test
     void withASecretThePlainUserHeadersAreNotTrusted() {
-        assertThat(resolver(SECRET).resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "spoofed"))).isEqualTo("sdk-user");
-        assertThat(resolver(null).resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "8f6b"))).isEqualTo("8f6b");
+        assertThat(resolver(SECRET).resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "spoofed"), Caller.ANONYMOUS)).isEqualTo("sdk-user");
+        assertThat(resolver(null).resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "8f6b"), Caller.ANONYMOUS)).isEqualTo("8f6b");
     }
 
     @Test
     void withoutASecretASignedHeaderIsIgnored() {
         String jwt = token(SECRET, "HS256", claims("u", NOW.getEpochSecond() + 60));
-        assertThat(resolver(null).resolve(request(null), Map.of("X-OpenWebUI-User-Jwt", jwt))).isEqualTo("fallback");
+        assertThat(resolver(null).resolve(request(null), Map.of("X-OpenWebUI-User-Jwt", jwt), Caller.ANONYMOUS)).isEqualTo("fallback");
     }
 
     @Test
     void theEmailHeaderIsUsedWhenThereIsNoIdAndTheDefaultLast() {
-        assertThat(resolver(null).resolve(request(null), Map.of("X-OpenWebUI-User-Email", "jane%40example.com"))).isEqualTo("jane@example.com");
-        assertThat(resolver(null).resolve(request(null), Map.of())).isEqualTo("fallback");
+        assertThat(resolver(null).resolve(request(null), Map.of("X-OpenWebUI-User-Email", "jane%40example.com"), Caller.ANONYMOUS)).isEqualTo("jane@example.com");
+        assertThat(resolver(null).resolve(request(null), Map.of(), Caller.ANONYMOUS)).isEqualTo("fallback");
     }
 
     @Test
     void theOrderOfSourcesIsConfigurable() {
+        assertThat(resolver(null).resolve(request(null), Map.of(), new Caller("open-webui", java.util.Set.of("*"), null, null)))
+                .as("the client key's name before the default").isEqualTo("open-webui");
         EndUserResolver fieldFirst = resolver(null, "user-field", "openwebui-headers", "default");
-        assertThat(fieldFirst.resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "8f6b"))).isEqualTo("sdk-user");
+        assertThat(fieldFirst.resolve(request("sdk-user"), Map.of("X-OpenWebUI-User-Id", "8f6b"), Caller.ANONYMOUS)).isEqualTo("sdk-user");
         assertThatThrownBy(() -> resolver(null, "ldap")).isInstanceOf(GatewayConfigException.class).hasMessageContaining("ldap");
     }
 }

@@ -203,11 +203,23 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
     }
 
     @Test
-    void difyUnavailableIsA502WithoutRetrying() throws Exception {
+    void aProxys503BeforeAnythingRanIsTriedAgainThenA502() throws Exception {
         DIFY.respondWith(FakeDify.error(503, "<html>Service Unavailable</html>", Map.of("Retry-After", "1")));
         int before = DIFY.chatRequests().size();
-        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", false, "hi")), 502, "upstream_error", "HTTP 503");
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", false, "hi"));
+        assertOpenAiError(response, 502, "upstream_error", "HTTP 503");
+        assertThat(DIFY.chatRequests().size() - before).as("the first call and gateway.upstream.retries (2) more").isEqualTo(3);
+        assertThat(response.headers().firstValue("x-should-retry")).isEmpty();
+    }
+
+    @Test
+    void difyInternalErrorIsNotTriedAgainAndTellsSdksNotToEither() throws Exception {
+        DIFY.respondWith(FakeDify.error(500, "{\"code\": \"internal_server_error\", \"message\": \"boom\", \"status\": 500}\n", Map.of()));
+        int before = DIFY.chatRequests().size();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", false, "hi"));
+        assertOpenAiError(response, 502, "internal_server_error", "boom");
         assertThat(DIFY.chatRequests().size() - before).isEqualTo(1);
+        assertThat(response.headers().firstValue("x-should-retry")).hasValue("false");
     }
 
     @Test
@@ -220,7 +232,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         DIFY.respondWith(FakeDify.silence(Duration.ofSeconds(4)));
         long start = System.nanoTime();
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
-        assertOpenAiError(response, 504, "upstream_timeout", "event-timeout");
+        assertOpenAiError(response, 504, "upstream_timeout", "first-event timeout of 2 s");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
     }
 

@@ -28,8 +28,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.location=file:config/application.yaml",
         "gateway.env-model.base-url=",
-        "gateway.upstream.event-timeout=2s",
-        "gateway.upstream.connect-timeout=2s",
+        "gateway.upstream.timeouts.connect=2s",
+        "gateway.upstream.timeouts.first-event=2s",
+        "gateway.upstream.timeouts.idle=2s",
+        "gateway.upstream.retry-backoff=50ms",
         "gateway.default-user=gateway-test-user",
         "gateway.max-request-size=64KB",
 })

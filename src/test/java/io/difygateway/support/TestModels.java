@@ -1,6 +1,9 @@
 package io.difygateway.support;
 
+import java.util.List;
 import java.util.Map;
+
+import io.difygateway.config.GatewayProperties;
 
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.openai.ReasoningMode;
@@ -17,6 +20,8 @@ public final class TestModels {
     private boolean citations = true;
     private boolean conversations = true;
     private String systemPrompt = "query-prefix";
+    private String baseUrl = "https://dify.example.com/v1";
+    private List<String> fallbackBaseUrls = List.of();
 
     public static TestModels dify(String appType) {
         TestModels model = new TestModels();
@@ -64,8 +69,14 @@ public final class TestModels {
         return this;
     }
 
+    public TestModels fallbackBaseUrls(String... urls) {
+        this.fallbackBaseUrls = List.of(urls);
+        return this;
+    }
+
     public ModelDefinition build() {
-        return new ModelDefinition("m", "dify", "https://dify.example.com/v1", "app-key", appType, null, inputs, queryInput,
-                outputVariable, reasoning, workflowProgress, citations, conversations, systemPrompt, null);
+        return new ModelDefinition("m", "dify", baseUrl, "app-key", appType, null, inputs, queryInput,
+                outputVariable, reasoning, workflowProgress, citations, conversations, systemPrompt, null, fallbackBaseUrls,
+                new GatewayProperties().getUpstream().getTimeouts(), ModelDefinition.RateLimits.NONE);
     }
 }

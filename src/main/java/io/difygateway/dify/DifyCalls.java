@@ -1,0 +1,133 @@
+package io.difygateway.dify;
+
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.sse.SseEventIterator;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides where a Dify run call goes and whether to try again: only when nothing can have run yet (the connection
+ * failed, or a proxy answered 502/503), with a doubling pause, up to {@code gateway.upstream.retries} more times,
+ * moving through the model's base URL and its {@code fallback-base-urls}.
+ */
+@Component("difyCalls")
+public class DifyCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DifyCalls.class);
+
+    private final int retries;
+    private final Duration backoff;
+
+    public DifyCalls(GatewayProperties properties) {
+        this.retries = properties.getUpstream().getRetries();
+        this.backoff = properties.getUpstream().getRetryBackoff();
+    }
+
+    /** One request's attempts at calling the model's app. */
+    public static final class Call {
+        private final ModelDefinition model;
+        private final List<String> baseUrls;
+        private int attempt;
+        private boolean pending = true;
+
+        Call(ModelDefinition model) {
+            this.model = model;
+            this.baseUrls = new ArrayList<>();
+            baseUrls.add(model.baseUrl());
+            baseUrls.addAll(model.fallbackBaseUrls());
+        }
+
+        /** The base URL of the current attempt. */
+        public String baseUrl() {
+            return baseUrls.get(attempt % baseUrls.size());
+        }
+
+        /** The model's connect timeout, for the http endpoint. */
+        public long getConnectMillis() {
+            return model.timeouts().connect().toMillis();
+        }
+
+        /**
+         * The socket timeout of the http endpoint: a backstop as long as the longer of the model's first-event and
+         * idle timeouts, which the stream watchdog enforces precisely.
+         */
+        public long getSocketMillis() {
+            return Math.max(model.timeouts().firstEvent().toMillis(), model.timeouts().idle().toMillis());
+        }
+    }
+
+    public Call start(ModelDefinition model) {
+        return new Call(model);
+    }
+
+    /** True while a call should be made: the first one, and each retry. */
+    public boolean again(Call call) {
+        boolean pending = call.pending;
+        call.pending = false;
+        return pending;
+    }
+
+    /** The run endpoint of the current attempt. */
+    public String runUrl(Call call) {
+        return call.baseUrl() + DifyAppType.of(call.model.appType()).runPath();
+    }
+
+    /** The stop endpoint of a task, on the base URL that runs it. */
+    public String stopUrl(Call call, String taskId) {
+        return call.baseUrl() + DifyAppType.of(call.model.appType()).stopPath(taskId);
+    }
+
+    /** Dify answered: a proxy's 502/503 is tried again (the answer is dropped), anything else is the answer. */
+    public void answered(Call call, Integer status, InputStream body) {
+        if (status != null && (status == 502 || status == 503) && retryLeft(call, "HTTP " + status)) {
+            SseEventIterator.abort(body);
+        }
+    }
+
+    /** The call failed: a failure to connect is tried again; anything else, or the last attempt, is rethrown. */
+    public void failed(Call call, Exception failure) throws Exception {
+        if (!connectionFailure(failure) || !retryLeft(call, failure.getClass().getSimpleName())) {
+            throw failure;
+        }
+    }
+
+    private boolean retryLeft(Call call, String reason) {
+        if (call.attempt >= retries) {
+            return false;
+        }
+        String failedUrl = call.baseUrl();
+        call.attempt++;
+        call.pending = true;
+        long pause = backoff.toMillis() << (call.attempt - 1);
+        LOG.info("Dify app of model '{}' at {} failed before running ({}); attempt {} of {} at {} in {} ms",
+                call.model.id(), failedUrl, reason, call.attempt + 1, retries + 1, call.baseUrl(), pause);
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.pending = false;
+        }
+        return true;
+    }
+
+    private static boolean connectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

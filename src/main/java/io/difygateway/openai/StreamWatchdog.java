@@ -1,0 +1,126 @@
+package io.difygateway.openai;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.sse.SseEventIterator;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps time for every chat completion from one scheduler thread: sends keep-alive comments while the backend is
+ * silent (so proxies and clients keep the connection, and a vanished client is noticed), and ends a completion whose
+ * backend exceeds the model's first-event, idle or total timeout: 504 before the first byte, an error chunk after,
+ * and the upstream connection dropped so the backend route can stop the run.
+ */
+@Component("streamWatchdog")
+public class StreamWatchdog implements DisposableBean {
+
+    private static final long TICK_MILLIS = 200;
+
+    private final long keepAliveNanos;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "stream-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public StreamWatchdog(GatewayProperties properties) {
+        this.keepAliveNanos = properties.getUpstream().getKeepAliveInterval().toNanos();
+    }
+
+    /** One watched completion; the backend stream is attached once the backend answered. */
+    public final class Watch implements Runnable {
+        private final ChatCompletion completion;
+        private final GatewayProperties.Timeouts timeouts;
+        private final String model;
+        private volatile SseEventIterator upstream;
+        private volatile ScheduledFuture<?> task;
+
+        Watch(ChatCompletion completion, ModelDefinition model) {
+            this.completion = completion;
+            this.timeouts = model.timeouts();
+            this.model = model.id();
+        }
+
+        @Override
+        public void run() {
+            if (completion.isOver()) {
+                cancel();
+                return;
+            }
+            long now = System.nanoTime();
+            long lastEvent = completion.lastUpstreamEventNanos();
+            if (now - completion.startNanos() > timeouts.total().toNanos()) {
+                timeout("did not finish within its total timeout of " + describe(timeouts.total()));
+            } else if (lastEvent == 0 && now - completion.startNanos() > timeouts.firstEvent().toNanos()) {
+                timeout("sent nothing within its first-event timeout of " + describe(timeouts.firstEvent()));
+            } else if (lastEvent != 0 && now - lastEvent > timeouts.idle().toNanos()) {
+                timeout("was silent for longer than its idle timeout of " + describe(timeouts.idle()));
+            } else if (completion.isStreaming() && now - Math.max(completion.lastWriteNanos(), completion.startNanos()) >= keepAliveNanos) {
+                try {
+                    completion.sendKeepAlive();
+                } catch (ClientDisconnectedException gone) {
+                    dropUpstream();
+                }
+            }
+        }
+
+        private void timeout(String what) {
+            completion.fail(new OpenAiException(504, "server_error", "upstream_timeout", null,
+                    "The backend of model '" + model + "' " + what + ".", Map.of("x-should-retry", "false")));
+            dropUpstream();
+        }
+
+        private void dropUpstream() {
+            SseEventIterator events = upstream;
+            if (events != null) {
+                events.abort();
+            }
+        }
+
+        void cancel() {
+            ScheduledFuture<?> scheduled = task;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+
+    /** Starts watching a completion of a model. */
+    public Watch watch(ChatCompletion completion, ModelDefinition model) {
+        Watch watch = new Watch(completion, model);
+        watch.task = scheduler.scheduleWithFixedDelay(watch, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return watch;
+    }
+
+    /** The backend answered: its stream can now be dropped on timeout or when the client leaves. */
+    public void attach(Watch watch, SseEventIterator upstream) {
+        watch.upstream = upstream;
+        if (watch.completion.isOver()) {
+            watch.dropUpstream();
+        }
+    }
+
+    /** Stops watching (the watch also stops by itself once the completion is over). */
+    public void release(Watch watch) {
+        if (watch != null) {
+            watch.cancel();
+        }
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    @Override
+    public void destroy() {
+        scheduler.shutdownNow();
+    }
+}
