@@ -20,6 +20,9 @@ import io.difygateway.support.GatewayTestBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The front door and the Dify backend route against a fake Dify: the exact Dify request, the OpenAI answer, every error. */
@@ -295,6 +298,16 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
 
         String huge = chat("helpdesk", false, "x".repeat(70 * 1024));
         assertOpenAiError(postJson("/v1/chat/completions", huge), 413, "request_too_large", "gateway.max-request-size");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void promptsAndAnswersAreNotLoggedByDefault(CapturedOutput output) throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        assertThat(postJson("/v1/chat/completions", chat("helpdesk", true, "my-private-question-7f3e")).statusCode()).isEqualTo(200);
+        Thread.sleep(200);
+        assertThat(output.getAll()).contains("io.difygateway.access").doesNotContain("my-private-question-7f3e")
+                .doesNotContain("Annual plans can be refunded");
     }
 
     @Test

@@ -89,6 +89,15 @@ public final class FakeDify implements AutoCloseable {
         server.start();
     }
 
+    /** A started fake, for static initialisers. */
+    public static FakeDify startUnchecked() {
+        try {
+            return new FakeDify();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The base URL to configure, ending in /v1 like Dify's. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
