@@ -30,6 +30,8 @@ class SharedConversationsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "shared-forwarding-secret";
+    private static final String CLIENT_KEY = "sk-gw-shared-3c9e1a7f5b2d8e4a";
+    private static final String METERED_KEY = "sk-gw-shared-metered-8a1c5e9b";
 
     private static RedisServer redis;
     private static FakeDify dify;
@@ -47,6 +49,9 @@ class SharedConversationsTest {
             List<String> properties = new ArrayList<>(List.of("spring.config.location=file:config/application.yaml", "server.port=0",
                     "gateway.env-model.base-url=", "gateway.models.helpdesk.base-url=" + dify.baseUrl(),
                     "gateway.models.helpdesk.api-key=app-shared-secret", "gateway.identity.jwt-secret=" + SECRET,
+                    "gateway.auth.keys[0].name=open-webui", "gateway.auth.keys[0].key=" + CLIENT_KEY,
+                    "gateway.auth.keys[1].name=metered", "gateway.auth.keys[1].key=" + METERED_KEY,
+                    "gateway.auth.keys[1].requests-per-minute=3",
                     "spring.application.name=instance-" + i));
             properties.addAll(redis.gatewayProperties());
             instances.add(new SpringApplicationBuilder(GatewayApplication.class)
@@ -66,9 +71,13 @@ class SharedConversationsTest {
     }
 
     private HttpResponse<String> send(int instance, String jwt, String messages) throws Exception {
+        return send(instance, CLIENT_KEY, jwt, messages);
+    }
+
+    private HttpResponse<String> send(int instance, String key, String jwt, String messages) throws Exception {
         String port = instances.get(instance).getEnvironment().getProperty("local.server.port");
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("X-OpenWebUI-User-Jwt", jwt)
+                .header("Content-Type", "application/json").header("X-OpenWebUI-User-Jwt", jwt).header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"helpdesk\",\"messages\":" + messages + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -89,6 +98,18 @@ class SharedConversationsTest {
         assertThat(secondCall.get("conversation_id").asText()).as("instance 2 continues instance 1's conversation").isNotBlank();
         assertThat(secondCall.get("query").asText()).isEqualTo("Q2");
         assertThat(conversations.queries(secondCall.get("conversation_id").asText())).hasSize(2);
+    }
+
+    @Test
+    void aKeysRequestsPerMinuteHoldAcrossInstances() throws Exception {
+        String jwt = EndUserResolverTestTokens.valid(SECRET, "user-metered");
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(send(i % 2, METERED_KEY, jwt, "[{\"role\":\"user\",\"content\":\"Q" + i + "\"}]").statusCode());
+        }
+        // three per minute in all: the one-minute window may turn over once during the loop
+        assertThat(statuses.stream().filter(status -> status == 429).count()).as(statuses.toString()).isBetween(1L, 2L);
+        assertThat(statuses.subList(0, 3)).as("the first three pass, on either instance").doesNotContain(429).hasSize(3);
     }
 
     @Test
