@@ -184,6 +184,7 @@ public class GatewayProperties {
         private String systemPrompt = "query-prefix";
         private String taskModel;
         private List<String> fallbackBaseUrls = new ArrayList<>();
+        private String upstreamModel;
         private Integer requestsPerMinute;
         private Integer concurrentStreams;
         private Timeouts timeouts = new Timeouts(null, null, null, null);
@@ -306,6 +307,14 @@ public class GatewayProperties {
 
         public void setFallbackBaseUrls(List<String> fallbackBaseUrls) {
             this.fallbackBaseUrls = fallbackBaseUrls;
+        }
+
+        public String getUpstreamModel() {
+            return upstreamModel;
+        }
+
+        public void setUpstreamModel(String upstreamModel) {
+            this.upstreamModel = upstreamModel;
         }
 
         public Integer getRequestsPerMinute() {

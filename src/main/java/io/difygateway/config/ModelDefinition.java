@@ -28,16 +28,36 @@ import io.difygateway.openai.ReasoningMode;
  * @param fallbackBaseUrls other base URLs of the same app, tried in turn when the first cannot be reached
  * @param timeouts         time limits of the backend call, defaults filled in
  * @param limits           rate limits of the model (nulls: none)
+ * @param upstreamModel    the model name the backend knows (OpenAI-compatible backends), or null for the id
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String appType,
                               String displayName, Map<String, Object> inputs, String queryInput,
                               String outputVariable, ReasoningMode reasoning, boolean workflowProgress,
                               boolean citations, boolean conversations, String systemPrompt, String taskModel,
-                              List<String> fallbackBaseUrls, GatewayProperties.Timeouts timeouts, RateLimits limits) {
+                              List<String> fallbackBaseUrls, GatewayProperties.Timeouts timeouts, RateLimits limits,
+                              String upstreamModel) {
 
     /** Requests per minute and concurrent streams allowed; null means no limit. */
     public record RateLimits(Integer requestsPerMinute, Integer concurrentStreams) {
         public static final RateLimits NONE = new RateLimits(null, null);
+    }
+
+    /** The model name the backend knows: {@code upstream-model}, else the id. */
+    public String upstreamModelName() {
+        return upstreamModel != null ? upstreamModel : id;
+    }
+
+    /** The connect timeout, for http endpoints. */
+    public long connectMillis() {
+        return timeouts.connect().toMillis();
+    }
+
+    /**
+     * The socket timeout of http endpoints: a backstop as long as the longer of the first-event and idle timeouts,
+     * which the stream watchdog enforces precisely.
+     */
+    public long socketMillis() {
+        return Math.max(timeouts.firstEvent().toMillis(), timeouts.idle().toMillis());
     }
 
     /** The input variable that receives the system prompt, or null. */

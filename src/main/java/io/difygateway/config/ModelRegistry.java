@@ -82,7 +82,7 @@ public class ModelRegistry {
             String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
             models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
                     "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true,
-                    false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE));
+                    false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE, null));
         }
     }
 
@@ -173,7 +173,8 @@ public class ModelRegistry {
                 model.getFallbackBaseUrls().stream().map(url -> baseUrl(url, key + ".fallback-base-urls")).toList(),
                 model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
                 new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),
-                        positive(model.getConcurrentStreams(), key + ".concurrent-streams"))));
+                        positive(model.getConcurrentStreams(), key + ".concurrent-streams")),
+                blankToNull(model.getUpstreamModel())));
     }
 
     private static Integer positive(Integer value, String key) {

@@ -53,18 +53,6 @@ public class DifyCalls {
             return baseUrls.get(attempt % baseUrls.size());
         }
 
-        /** The model's connect timeout, for the http endpoint. */
-        public long getConnectMillis() {
-            return model.timeouts().connect().toMillis();
-        }
-
-        /**
-         * The socket timeout of the http endpoint: a backstop as long as the longer of the model's first-event and
-         * idle timeouts, which the stream watchdog enforces precisely.
-         */
-        public long getSocketMillis() {
-            return Math.max(model.timeouts().firstEvent().toMillis(), model.timeouts().idle().toMillis());
-        }
     }
 
     public Call start(ModelDefinition model) {

@@ -6,10 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.openai.OpenAiException;
 import io.difygateway.sse.SseEventIterator;
+import io.difygateway.upstream.UpstreamErrors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +23,10 @@ public class DifyErrorMapper {
     private static final Set<String> APP_CONFIGURATION_CODES = Set.of(
             "not_chat_app", "app_unavailable", "provider_not_initialize", "model_currently_not_support");
 
-    private final ObjectMapper json;
+    private final UpstreamErrors upstreamErrors;
 
-    public DifyErrorMapper(ObjectMapper json) {
-        this.json = json;
+    public DifyErrorMapper(UpstreamErrors upstreamErrors) {
+        this.upstreamErrors = upstreamErrors;
     }
 
     /**
@@ -53,31 +52,11 @@ public class DifyErrorMapper {
         SseEventIterator.abort(body);
     }
 
-    /** The OpenAI error for a Dify HTTP error status and body. */
+    /** The OpenAI error for a Dify HTTP error status and body: Dify's own codes first, then what all backends share. */
     OpenAiException toOpenAi(int status, String body, String retryAfter, String model) {
-        String code = "";
-        String message = "";
-        try {
-            JsonNode error = json.readTree(body);
-            if (error != null && error.isObject()) {
-                code = error.path("code").asText("");
-                message = error.path("message").asText("");
-            }
-        } catch (IOException notJson) {
-            // a proxy's HTML page: report the status only
-        }
-        String reason = message.isEmpty() ? "HTTP " + status : message + (code.isEmpty() ? "" : " (Dify code " + code + ")");
-        String upstreamCode = code.isEmpty() ? null : code;
-        if (status == 401 || status == 403) {
-            return new OpenAiException(502, "server_error", "upstream_auth_failed", null,
-                    "The Dify app behind model '" + model + "' refused the gateway's app key (HTTP " + status + ": " + reason
-                            + "). Check the api-key configured for model '" + model + "'.");
-        }
-        if (status == 429) {
-            return new OpenAiException(429, "requests", "rate_limit_exceeded", null,
-                    "The Dify app behind model '" + model + "' is busy: " + reason,
-                    retryAfter == null || retryAfter.isBlank() ? Map.of() : Map.of("Retry-After", retryAfter.trim()));
-        }
+        UpstreamErrors.Reported reported = upstreamErrors.parse(body);
+        String code = reported.code();
+        String reason = reported.message().isEmpty() ? "HTTP " + status : reported.message() + (code.isEmpty() ? "" : " (code " + code + ")");
         if ("provider_quota_exceeded".equals(code)) {
             return new OpenAiException(429, "insufficient_quota", "insufficient_quota", null,
                     "The Dify app behind model '" + model + "' has no model quota left: " + reason);
@@ -87,13 +66,7 @@ public class DifyErrorMapper {
                     "The Dify app behind model '" + model + "' cannot serve chat requests: " + reason
                             + ". Check its app-type and the app's model settings in Dify.");
         }
-        if (status == 400 || status == 404 || status == 413 || status == 422) {
-            return new OpenAiException(status, "invalid_request_error", upstreamCode, null,
-                    "The Dify app behind model '" + model + "' rejected the request: " + reason);
-        }
-        // a 500 may come after the app ran part of the request; a 502/503/504 from a proxy is retried by the gateway
-        return new OpenAiException(502, "server_error", upstreamCode == null ? "upstream_error" : upstreamCode, null,
-                "The Dify app behind model '" + model + "' failed: " + reason, status == 500 ? OpenAiException.NO_RETRY : Map.of());
+        return upstreamErrors.toOpenAi(status, code, reported.message(), retryAfter, model);
     }
 
     private static String read(InputStream body) {

@@ -27,7 +27,7 @@ public final class ChatCompletion {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final String FINISH_REASON = "stop";
+    private static final String STOP = "stop";
     /** Longest text in one chunk, in chars (at most 4 UTF-8 bytes each, plus JSON escaping). */
     static final int MAX_CHUNK_TEXT = 8192;
     static final String REPLACED_NOTICE = "\n\n---\n\n*The app replaced its answer with:*\n\n";
@@ -44,7 +44,8 @@ public final class ChatCompletion {
     private final ObjectMapper json;
     private final String chunkPrefix;
     private final String chunkSuffix;
-    private final String finishChunkSuffix;
+    private final String usageField;
+    private String finishReason = STOP;
 
     /** The answer as the client knows it, for replacements; for non-streamed completions, the content. */
     private final StringBuilder answer = new StringBuilder();
@@ -79,9 +80,8 @@ public final class ChatCompletion {
         this.json = json;
         this.chunkPrefix = "data: {\"id\":" + quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
                 + ",\"model\":" + quote(model) + ",\"choices\":[{\"index\":0,\"delta\":";
-        String usageField = includeUsage ? ",\"usage\":null" : "";
+        this.usageField = includeUsage ? ",\"usage\":null" : "";
         this.chunkSuffix = ",\"logprobs\":null,\"finish_reason\":null}]" + usageField + "}\n\n";
-        this.finishChunkSuffix = ",\"logprobs\":null,\"finish_reason\":\"" + FINISH_REASON + "\"}]" + usageField + "}\n\n";
     }
 
     public String id() {
@@ -154,6 +154,8 @@ public final class ChatCompletion {
             replace(replacement.text());
         } else if (event instanceof CompletionEvent.Usage reported) {
             usage = reported;
+        } else if (event instanceof CompletionEvent.Finish finish) {
+            finishReason = finish.reason();
         } else if (event instanceof CompletionEvent.KeepAlive) {
             keepAlive();
         } else if (event instanceof CompletionEvent.UpstreamIds ids) {
@@ -322,7 +324,8 @@ public final class ChatCompletion {
             insideThinkTag = false;
             sendDelta("content", THINK_CLOSE);
         }
-        send((chunkPrefix + "{}" + finishChunkSuffix).getBytes(StandardCharsets.UTF_8));
+        send((chunkPrefix + "{},\"logprobs\":null,\"finish_reason\":" + quote(finishReason) + "}]" + usageField + "}\n\n")
+                .getBytes(StandardCharsets.UTF_8));
         if (includeUsage && usage != null) {
             Map<String, Object> chunk = chunkEnvelope();
             chunk.put("choices", List.of());
@@ -383,7 +386,7 @@ public final class ChatCompletion {
         choice.put("index", 0);
         choice.put("message", message);
         choice.put("logprobs", null);
-        choice.put("finish_reason", FINISH_REASON);
+        choice.put("finish_reason", finishReason);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id);
         body.put("object", "chat.completion");

@@ -2,6 +2,8 @@ package io.difygateway.openai;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * A validated {@code POST /v1/chat/completions} request: the fields the gateway acts on. Unknown fields
  * (sampling parameters and client extensions) are dropped during parsing.
@@ -11,9 +13,14 @@ import java.util.List;
  * @param stream       true for a Server-Sent Events response
  * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
  * @param user         the OpenAI {@code user} string, or null
+ * @param raw          the whole request as sent, for backends that pass it on (OpenAI-compatible servers)
  */
 public record ChatCompletionRequest(String model, List<ChatMessage> messages, boolean stream,
-                                    boolean includeUsage, String user) {
+                                    boolean includeUsage, String user, ObjectNode raw) {
+
+    public ChatCompletionRequest(String model, List<ChatMessage> messages, boolean stream, boolean includeUsage, String user) {
+        this(model, messages, stream, includeUsage, user, null);
+    }
 
     /** Index of the last message with role {@code user}; parsing guarantees there is one. */
     public int lastUserIndex() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +42,7 @@ public class ChatRequestParser {
         JsonNode user = root.get("user");
         // Open WebUI sends an object here for Pipelines models; only a string identifies an end user.
         String userId = user != null && user.isTextual() && !user.asText().isBlank() ? user.asText() : null;
-        return new ChatCompletionRequest(model, messages, stream, includeUsage, userId);
+        return new ChatCompletionRequest(model, messages, stream, includeUsage, userId, (ObjectNode) root);
     }
 
     private JsonNode readObject(String body) {

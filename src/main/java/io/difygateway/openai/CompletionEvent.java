@@ -28,6 +28,10 @@ public sealed interface CompletionEvent {
         }
     }
 
+    /** Why the answer ended, when it was not a normal stop: {@code length}, {@code content_filter}, ... */
+    record Finish(String reason) implements CompletionEvent {
+    }
+
     /** The backend is alive but has nothing to say yet. */
     record KeepAlive() implements CompletionEvent {
     }

@@ -24,15 +24,24 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
     private final InputStream upstream;
     private final SseEventReader reader;
     private final BooleanSupplier consumerDone;
+    private final boolean lines;
     private volatile boolean finished;
 
     /**
      * @param consumerDone true once nobody needs further events; checked before each read
      */
     public SseEventIterator(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone) {
+        this(upstream, maxLineBytes, consumerDone, false);
+    }
+
+    /**
+     * @param lines true for a newline-delimited stream (NDJSON): each non-empty line is one event's data
+     */
+    public SseEventIterator(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone, boolean lines) {
         this.upstream = upstream;
         this.reader = new SseEventReader(upstream, maxLineBytes);
         this.consumerDone = consumerDone;
+        this.lines = lines;
     }
 
     @Override
@@ -49,7 +58,7 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
             return null;
         }
         try {
-            SseEvent event = reader.next();
+            SseEvent event = lines ? line(reader.nextLine()) : reader.next();
             if (event == null) {
                 finished = true;
             }
@@ -64,6 +73,10 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
             finished = true;
             throw e;
         }
+    }
+
+    private static SseEvent line(String text) {
+        return text == null ? null : new SseEvent(null, text);
     }
 
     /** Ends the iteration and drops the upstream connection at once: a plain close would drain it to the end. */

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads Server-Sent Events from a byte stream, one event per call, as the WHATWG event-stream rules say.
+ * Reads Server-Sent Events from a byte stream, one event per call, as the WHATWG event-stream rules say (or plain
+ * lines, for newline-delimited JSON streams).
  *
  * <p>Lines end with LF, CRLF or CR; bytes are buffered up to a line end before they are decoded, so an
  * event split anywhere by the network (even inside a multi-byte UTF-8 character) decodes intact. Comment
@@ -53,6 +54,17 @@ public final class SseEventReader {
             }
         }
         return dispatch();
+    }
+
+    /** Blocks until the next non-empty line, for newline-delimited JSON streams; null at end of stream. */
+    public String nextLine() throws IOException {
+        String text;
+        while ((text = readLine()) != null) {
+            if (!text.isBlank()) {
+                return text;
+            }
+        }
+        return null;
     }
 
     private void processField(String text) {

@@ -6,7 +6,10 @@ import io.difygateway.config.GatewayProperties;
 import io.difygateway.openai.ChatCompletion;
 import org.springframework.stereotype.Component;
 
-/** Splits an upstream SSE body into events for the routes' streaming Splitter, as long as the completion needs them. */
+/**
+ * Splits an upstream body (Server-Sent Events, or newline-delimited JSON) into events for the routes' streaming
+ * Splitter, as long as the completion needs them: a building block for every backend route.
+ */
 @Component("sseEvents")
 public class SseEvents {
 
@@ -22,5 +25,10 @@ public class SseEvents {
      */
     public SseEventIterator iterate(InputStream body, ChatCompletion completion) {
         return new SseEventIterator(body, maxLineBytes, completion::isOver);
+    }
+
+    /** The same for a newline-delimited JSON body (NDJSON): each non-empty line is one event, its data the line. */
+    public SseEventIterator lines(InputStream body, ChatCompletion completion) {
+        return new SseEventIterator(body, maxLineBytes, completion::isOver, true);
     }
 }

@@ -27,8 +27,8 @@ class DifyCallsTest {
         DifyCalls calls = calls(0);
         DifyCalls.Call chat = calls.start(TestModels.dify("chat").build());
         assertThat(calls.runUrl(chat)).isEqualTo("https://dify.example.com/v1/chat-messages");
-        assertThat(chat.getConnectMillis()).isEqualTo(10_000);
-        assertThat(chat.getSocketMillis()).isEqualTo(60_000);
+        assertThat(TestModels.dify("chat").build().connectMillis()).isEqualTo(10_000);
+        assertThat(TestModels.dify("chat").build().socketMillis()).isEqualTo(60_000);
         assertThat(calls.runUrl(calls.start(TestModels.dify("completion").build()))).isEqualTo("https://dify.example.com/v1/completion-messages");
         assertThat(calls.runUrl(calls.start(TestModels.dify("workflow").build()))).isEqualTo("https://dify.example.com/v1/workflows/run");
         assertThat(calls.stopUrl(calls.start(TestModels.dify("advanced-chat").build()), "t1")).isEqualTo("https://dify.example.com/v1/chat-messages/t1/stop");

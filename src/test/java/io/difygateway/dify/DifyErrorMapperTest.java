@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class DifyErrorMapperTest {
 
-    private final DifyErrorMapper mapper = new DifyErrorMapper(new ObjectMapper());
+    private final DifyErrorMapper mapper = new DifyErrorMapper(new io.difygateway.upstream.UpstreamErrors(new ObjectMapper()));
 
     private static ByteArrayInputStream body(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
@@ -38,8 +38,8 @@ class DifyErrorMapperTest {
 
     @ParameterizedTest(name = "Dify {0} {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
-            "401 | unauthorized               | 502 | upstream_auth_failed     | refused the gateway's app key",
-            "403 | app_api_disabled           | 502 | upstream_auth_failed     | refused the gateway's app key",
+            "401 | unauthorized               | 502 | upstream_auth_failed     | refused the gateway's key",
+            "403 | app_api_disabled           | 502 | upstream_auth_failed     | refused the gateway's key",
             "400 | invalid_param              | 400 | invalid_param            | rejected the request",
             "400 | not_chat_app               | 502 | not_chat_app             | cannot serve chat requests",
             "400 | provider_quota_exceeded    | 429 | insufficient_quota       | no model quota left",

@@ -46,7 +46,9 @@ public final class FakeDify implements AutoCloseable {
     }
 
     private static final Pattern STOP = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/tasks)/([^/]+)/stop");
-    private static final java.util.Set<String> RUN_PATHS = java.util.Set.of("/v1/chat-messages", "/v1/completion-messages", "/v1/workflows/run");
+    /** Dify's run calls, and (for the other backends' tests) OpenAI's and Ollama's chat endpoints. */
+    private static final java.util.Set<String> RUN_PATHS = java.util.Set.of("/v1/chat-messages", "/v1/completion-messages",
+            "/v1/workflows/run", "/v1/chat/completions", "/api/chat");
 
     /** What one app (by key) says about itself; a delay before answering /info simulates a slow Dify. */
     public static final class App {
@@ -100,7 +102,12 @@ public final class FakeDify implements AutoCloseable {
 
     /** The base URL to configure, ending in /v1 like Dify's. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return origin() + "/v1";
+    }
+
+    /** The server's address without a path, for backends whose API is not under /v1 (Ollama). */
+    public String origin() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public void respondWith(Responder responder) {
@@ -191,8 +198,13 @@ public final class FakeDify implements AutoCloseable {
 
     /** Streams SSE frames (each already terminated by a blank line) with a pause before each. */
     public static Responder stream(List<String> frames, Duration gap) {
+        return stream(frames, gap, "text/event-stream; charset=utf-8");
+    }
+
+    /** Streams pieces of a body of the given content type (SSE frames, NDJSON lines) with a pause before each. */
+    public static Responder stream(List<String> frames, Duration gap, String contentType) {
         return (exchange, dify) -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().add("Content-Type", contentType);
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
             for (String frame : frames) {

@@ -21,7 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
  * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
  * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
- * without conversation reuse) and {@code tasks} (answers {@code agent}'s background tasks).
+ * without conversation reuse), {@code tasks} (answers {@code agent}'s background tasks), {@code vllm} (an
+ * OpenAI-compatible server) and {@code local} (Ollama's native API), the last two also served by the fake.
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -95,6 +96,13 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.oneshot.conversation", () -> "stateless");
         model(registry, "tasks", "chat", "app-tasks-secret");
         registry.add("gateway.models.agent.task-model", () -> "tasks");
+        registry.add("gateway.models.vllm.backend", () -> "openai");
+        registry.add("gateway.models.vllm.base-url", DIFY::baseUrl);
+        registry.add("gateway.models.vllm.api-key", () -> "sk-upstream-vllm-key");
+        registry.add("gateway.models.vllm.upstream-model", () -> "meta-llama/Llama-3.1-8B-Instruct");
+        registry.add("gateway.models.local.backend", () -> "ollama");
+        registry.add("gateway.models.local.base-url", DIFY::origin);
+        registry.add("gateway.models.local.upstream-model", () -> "llama3.2");
     }
 
     private static void model(DynamicPropertyRegistry registry, String id, String appType, String key) {

@@ -77,6 +77,6 @@ public final class TestModels {
     public ModelDefinition build() {
         return new ModelDefinition("m", "dify", baseUrl, "app-key", appType, null, inputs, queryInput,
                 outputVariable, reasoning, workflowProgress, citations, conversations, systemPrompt, null, fallbackBaseUrls,
-                new GatewayProperties().getUpstream().getTimeouts(), ModelDefinition.RateLimits.NONE);
+                new GatewayProperties().getUpstream().getTimeouts(), ModelDefinition.RateLimits.NONE, null);
     }
 }
