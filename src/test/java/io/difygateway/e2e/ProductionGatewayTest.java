@@ -341,7 +341,8 @@ class ProductionGatewayTest {
         }
         Thread.sleep(300); // the access log is written when the exchange completes
         String everything = String.join("\n", answers) + "\n" + output.getAll();
-        assertThat(output.getAll()).as("Camel tracing was on").contains("Exchange[Id:").contains("dify-request-headers");
+        assertThat(output.getAll().contains("Exchange[Id:") && output.getAll().contains("upstream-request-headers"))
+                .as("Camel tracing was on and traced the step that sets the Dify key").isTrue();
         for (String secret : List.of(OPEN_WEBUI_KEY, BATCH_KEY, DIFY_KEY, JWT_SECRET)) {
             int at = everything.indexOf(secret);
             assertThat(at).as("a secret in answers or logs: ...%s...", at < 0 ? "" : everything.substring(Math.max(0, at - 300), at))
