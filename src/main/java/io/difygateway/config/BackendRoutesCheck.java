@@ -7,15 +7,19 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Stops startup when a model names a backend that has no {@code direct:backend-<name>} route, which is
  * also what happens when the routes/ folder was not found at all. Runs when the Camel context starts, after
- * the routes were loaded; its failure fails the start.
+ * the routes were loaded; its failure fails the start. After a route reload it only warns.
  */
 @Component
 public class BackendRoutesCheck implements CamelContextConfiguration, StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendRoutesCheck.class);
 
     static final String BACKEND_ENDPOINT_PREFIX = "direct://backend-";
 
@@ -50,13 +54,19 @@ public class BackendRoutesCheck implements CamelContextConfiguration, StartupLis
         }
         for (ModelDefinition model : models.all()) {
             if (!backends.contains(model.backend())) {
-                throw new GatewayConfigException("Model '" + model.id() + "' uses backend '" + model.backend()
+                GatewayConfigException problem = new GatewayConfigException("Model '" + model.id() + "' uses backend '" + model.backend()
                         + "' but no route starts from direct:backend-" + model.backend()
                         + " (routes found for: " + (backends.isEmpty() ? "none" : String.join(", ", backends)) + ").",
                         "Fix gateway.models." + model.id() + ".backend, or check that the routes are loaded: "
                                 + "camel.main.routes-include-pattern=" + camel.getPropertiesComponent()
                                 .resolveProperty("camel.main.routes-include-pattern").orElse("(unset)")
                                 + ", relative to the working directory.");
+                if (alreadyStarted) {
+                    // a route reload (dev profile) while the gateway runs: say so, do not stop it
+                    LOG.warn("{} {}", problem.getMessage(), problem.action());
+                } else {
+                    throw problem;
+                }
             }
         }
     }

@@ -1,0 +1,214 @@
+package io.difygateway.routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Checks route files the way the build should: each against the Camel YAML DSL's JSON schema (shipped in the
+ * camel-yaml-dsl jar), in the canonical form (no top-level {@code from}, no scalar {@code to}), every route with an
+ * id and a description, ids unique, every static {@code direct:} target served by a route. Every problem names the
+ * file and line.
+ */
+final class RouteFileValidator {
+
+    private static final Set<String> SCALAR_FORBIDDEN = Set.of("to", "toD", "wireTap", "enrich", "pollEnrich", "log");
+    private static final Pattern DIRECT = Pattern.compile("^direct:([A-Za-z0-9_.-]+)$");
+
+    private final JsonSchema schema;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> routeIds = new HashMap<>();
+    private final Map<String, String> directConsumers = new HashMap<>();
+    private final Map<String, String> directTargets = new LinkedHashMap<>();
+
+    RouteFileValidator() throws IOException {
+        try (InputStream in = RouteFileValidator.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            if (in == null) {
+                throw new IllegalStateException("schema/camelYamlDsl.json is not on the classpath (camel-yaml-dsl)");
+            }
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(new ObjectMapper().readTree(in));
+        }
+    }
+
+    /** Checks the files; returns the problems, each starting with {@code file:line:}. */
+    List<String> validate(List<Path> files) throws IOException {
+        for (Path file : files) {
+            validate(file);
+        }
+        directTargets.forEach((target, where) -> {
+            if (!directConsumers.containsKey(target)) {
+                problems.add(where + ": no route starts from direct:" + target);
+            }
+        });
+        return problems;
+    }
+
+    /** The backends served: names of routes that start from {@code direct:backend-<name>}. */
+    Set<String> backends() {
+        Set<String> backends = new TreeSet<>();
+        directConsumers.keySet().stream().filter(name -> name.startsWith("backend-")).forEach(name -> backends.add(name.substring(8)));
+        return backends;
+    }
+
+    private void validate(Path file) throws IOException {
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (RuntimeException e) {
+            problems.add(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            return;
+        }
+        if (root == null) {
+            problems.add(file + ":1: empty route file");
+            return;
+        }
+        Map<List<Object>, Integer> lines = new HashMap<>();
+        JsonNode json = toJson(root, new ArrayList<>(), lines);
+        for (ValidationMessage message : schema.validate(json)) {
+            List<Object> path = new ArrayList<>();
+            for (int i = 0; i < message.getInstanceLocation().getNameCount(); i++) {
+                path.add(message.getInstanceLocation().getElement(i));
+            }
+            problems.add(file + ":" + lineOf(path, lines) + ": does not match the Camel YAML DSL schema: " + message.getMessage());
+        }
+        if (!json.isArray()) {
+            return;
+        }
+        for (int i = 0; i < json.size(); i++) {
+            JsonNode item = json.get(i);
+            String at = file + ":" + lines.getOrDefault(List.of(i), 1);
+            if (item.has("from")) {
+                problems.add(at + ": a top-level 'from' is the deprecated compact form; write '- route:' with id, description and from");
+            }
+            JsonNode route = item.get("route");
+            if (route != null) {
+                checkRoute(file, route, List.of(i, "route"), lines);
+            }
+        }
+        checkSteps(file, json, new ArrayList<>(), lines);
+    }
+
+    private void checkRoute(Path file, JsonNode route, List<Object> path, Map<List<Object>, Integer> lines) {
+        String at = file + ":" + lineOf(path, lines);
+        String id = route.path("id").asText("");
+        if (id.isEmpty()) {
+            problems.add(at + ": the route has no id");
+        } else if (routeIds.putIfAbsent(id, at) != null) {
+            problems.add(at + ": route id '" + id + "' is also used at " + routeIds.get(id));
+        }
+        if (route.path("description").asText("").isBlank()) {
+            problems.add(at + ": route '" + id + "' has no description");
+        }
+        Matcher direct = DIRECT.matcher(route.path("from").path("uri").asText(""));
+        if (direct.matches()) {
+            directConsumers.put(direct.group(1), at);
+        }
+    }
+
+    /** Walks every node: scalar shorthand steps, and static direct: targets. */
+    private void checkSteps(Path file, JsonNode node, List<Object> path, Map<List<Object>, Integer> lines) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                List<Object> child = new ArrayList<>(path);
+                child.add(field.getKey());
+                if (SCALAR_FORBIDDEN.contains(field.getKey()) && field.getValue().isTextual()) {
+                    problems.add(file + ":" + lineOf(child, lines) + ": '" + field.getKey() + ": " + field.getValue().asText()
+                            + "' is the compact form; write it with uri (and parameters) or message");
+                }
+                if (List.of("to", "wireTap", "enrich").contains(field.getKey())) {
+                    Matcher direct = DIRECT.matcher(field.getValue().path("uri").asText(field.getValue().asText("")));
+                    if (direct.matches()) {
+                        directTargets.putIfAbsent(direct.group(1), file + ":" + lineOf(child, lines));
+                    }
+                }
+                checkSteps(file, field.getValue(), child, lines);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                List<Object> child = new ArrayList<>(path);
+                child.add(i);
+                checkSteps(file, node.get(i), child, lines);
+            }
+        }
+    }
+
+    private static int lineOf(List<Object> path, Map<List<Object>, Integer> lines) {
+        for (int length = path.size(); length >= 0; length--) {
+            Integer line = lines.get(path.subList(0, length));
+            if (line != null) {
+                return line;
+            }
+        }
+        return 1;
+    }
+
+    private static JsonNode toJson(Node node, List<Object> path, Map<List<Object>, Integer> lines) {
+        lines.put(List.copyOf(path), node.getStartMark().getLine() + 1);
+        JsonNodeFactory factory = JsonNodeFactory.instance;
+        if (node instanceof MappingNode mapping) {
+            ObjectNode object = factory.objectNode();
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+                path.add(key);
+                object.set(key, toJson(tuple.getValueNode(), path, lines));
+                path.remove(path.size() - 1);
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode sequence) {
+            ArrayNode array = factory.arrayNode();
+            for (int i = 0; i < sequence.getValue().size(); i++) {
+                path.add(i);
+                array.add(toJson(sequence.getValue().get(i), path, lines));
+                path.remove(path.size() - 1);
+            }
+            return array;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        Tag tag = scalar.getTag();
+        String value = scalar.getValue();
+        if (Tag.BOOL.equals(tag)) {
+            return factory.booleanNode(Boolean.parseBoolean(value));
+        }
+        if (Tag.INT.equals(tag)) {
+            return factory.numberNode(Long.parseLong(value.replace("_", "")));
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            return factory.numberNode(Double.parseDouble(value));
+        }
+        if (Tag.NULL.equals(tag)) {
+            return factory.nullNode();
+        }
+        return factory.textNode(value);
+    }
+}
