@@ -1,8 +1,6 @@
 package io.difygateway.dify;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +16,6 @@ import org.springframework.stereotype.Component;
 @Component("difyErrorMapper")
 public class DifyErrorMapper {
 
-    private static final int MAX_ERROR_BODY = 64 * 1024;
     /** Dify 400 codes that mean the app or its model provider is misconfigured: the client cannot fix them. */
     private static final Set<String> APP_CONFIGURATION_CODES = Set.of(
             "not_chat_app", "app_unavailable", "provider_not_initialize", "model_currently_not_support");
@@ -34,17 +31,10 @@ public class DifyErrorMapper {
      * The error body is read (bounded) and the connection released.
      */
     public void check(int status, String contentType, String retryAfter, InputStream body, String model) {
-        boolean eventStream = contentType != null && contentType.toLowerCase().startsWith("text/event-stream");
-        if (status >= 200 && status < 300 && eventStream) {
-            return;
+        String error = upstreamErrors.errorBody(status, contentType, body, model, "text/event-stream");
+        if (error != null) {
+            throw toOpenAi(status, error, retryAfter, model);
         }
-        String text = read(body);
-        if (status >= 200 && status < 300) {
-            throw new OpenAiException(502, "server_error", "upstream_protocol_error", null,
-                    "The backend of model '" + model + "' answered with " + (contentType == null ? "no content type" : contentType)
-                            + " instead of an event stream. Check its base-url: it must be the app's API base, ending in /v1.");
-        }
-        throw toOpenAi(status, text, retryAfter, model);
     }
 
     /** Drops an answer that is not needed (a lost conversation's 404) together with its connection. */
@@ -67,19 +57,5 @@ public class DifyErrorMapper {
                             + ". Check its app-type and the app's model settings in Dify.");
         }
         return upstreamErrors.toOpenAi(status, code, reported.message(), retryAfter, model);
-    }
-
-    private static String read(InputStream body) {
-        if (body == null) {
-            return "";
-        }
-        try {
-            byte[] bytes = body.readNBytes(MAX_ERROR_BODY);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        } finally {
-            SseEventIterator.abort(body);
-        }
     }
 }

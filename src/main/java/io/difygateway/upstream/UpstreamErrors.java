@@ -37,18 +37,29 @@ public class UpstreamErrors {
      * ...) through; throws the OpenAI error for anything else. The body of an error is read (bounded) and dropped.
      */
     public void check(int status, String contentType, String retryAfter, InputStream body, String model, String expectedType) {
+        String error = errorBody(status, contentType, body, model, expectedType);
+        if (error != null) {
+            Reported reported = parse(error);
+            throw toOpenAi(status, reported.code(), reported.message(), retryAfter, model);
+        }
+    }
+
+    /**
+     * Null for a successful answer of the expected content type; else the error body (read, bounded, and the
+     * connection dropped). A success of another type (a wrong base URL, a proxy's page) is a protocol error.
+     */
+    public String errorBody(int status, String contentType, InputStream body, String model, String expectedType) {
         boolean expected = contentType != null && contentType.toLowerCase().startsWith(expectedType);
         if (status >= 200 && status < 300 && expected) {
-            return;
+            return null;
         }
         String text = read(body);
         if (status >= 200 && status < 300) {
             throw new OpenAiException(502, "server_error", "upstream_protocol_error", null,
                     "The backend of model '" + model + "' answered with " + (contentType == null ? "no content type" : contentType)
-                            + " instead of " + expectedType + ". Check its base-url.");
+                            + " instead of " + expectedType + ". Check its base-url: for Dify it is the app's API base, ending in /v1.");
         }
-        Reported reported = parse(text);
-        throw toOpenAi(status, reported.code(), reported.message(), retryAfter, model);
+        return text;
     }
 
     /** The code and message of an error body, whatever its shape. */

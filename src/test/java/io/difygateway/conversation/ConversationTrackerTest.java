@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.ChatMessage;
 import io.difygateway.openai.CompletionEvent;
 import io.difygateway.openai.ReasoningMode;
+import io.difygateway.support.MutableClock;
 import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -81,30 +80,14 @@ class ConversationTrackerTest {
 
     @Test
     void theMemoryStoreForgetsIdleAndLeastRecentlyUsedMappings() {
-        Instant[] now = {Instant.parse("2026-11-26T12:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock clock = new MutableClock();
         InMemoryConversationStore store = new InMemoryConversationStore(2, Duration.ofMinutes(10), clock);
         store.save("a", new ConversationRecord("1", "h"));
         store.save("b", new ConversationRecord("2", "h"));
         assertThat(store.find("a")).isPresent();
         store.save("c", new ConversationRecord("3", "h"));
         assertThat(store.find("b")).as("least recently used").isEmpty();
-        now[0] = now[0].plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         assertThat(store.find("a")).as("expired").isEmpty();
     }
 }

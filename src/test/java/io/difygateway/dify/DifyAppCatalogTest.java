@@ -2,15 +2,13 @@ package io.difygateway.dify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelRegistry;
+import io.difygateway.support.MutableClock;
 import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
 
@@ -53,28 +51,5 @@ class DifyAppCatalogTest {
         clock.advance(DifyAppCatalog.RETRY_AFTER_FAILURE.plusSeconds(1));
         assertThat(catalog.needsRead(MODEL)).isTrue();
         assertThat(catalog.metadata(MODEL).inputForm()).isNull();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T12:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
