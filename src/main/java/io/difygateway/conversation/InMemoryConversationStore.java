@@ -10,19 +10,19 @@ import java.util.Optional;
 /** A bounded, expiring store in this instance's memory: the least recently used mappings go first. */
 public final class InMemoryConversationStore implements ConversationStore {
 
-    private record Entry(ConversationRecord record, Instant expires) {
+    private record Stored(ConversationRecord record, Instant expires) {
     }
 
     private final Duration ttl;
     private final Clock clock;
-    private final Map<String, Entry> entries;
+    private final Map<String, Stored> entries;
 
     public InMemoryConversationStore(int maxEntries, Duration ttl, Clock clock) {
         this.ttl = ttl;
         this.clock = clock;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Stored> eldest) {
                 return size() > maxEntries;
             }
         };
@@ -30,7 +30,7 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public synchronized Optional<ConversationRecord> find(String key) {
-        Entry entry = entries.get(key);
+        Stored entry = entries.get(key);
         if (entry == null) {
             return Optional.empty();
         }
@@ -43,7 +43,7 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public synchronized void save(String key, ConversationRecord record) {
-        entries.put(key, new Entry(record, clock.instant().plus(ttl)));
+        entries.put(key, new Stored(record, clock.instant().plus(ttl)));
     }
 
     @Override
