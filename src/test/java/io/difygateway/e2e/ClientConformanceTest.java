@@ -1,0 +1,195 @@
+package io.difygateway.e2e;
+
+import static io.difygateway.support.OpenAiStreams.chunks;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.difygateway.support.FakeDify;
+import io.difygateway.support.GatewayTestBase;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real clients against the running gateway: LangChain4j's OpenAI models, the official `openai` npm package (run
+ * with the machine's Node, skipped with a message where there is none), and every Open WebUI request body checked
+ * the way Open WebUI parses answers.
+ */
+class ClientConformanceTest extends GatewayTestBase {
+
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ANSWER = "Annual plans can be refunded in full within 30 days";
+
+    private void answerWithChatBasic() throws IOException {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ofMillis(2)));
+    }
+
+    @Test
+    void langChain4jStreamingAndBlockingModels() throws Exception {
+        answerWithChatBasic();
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey("unused").modelName("helpdesk").timeout(Duration.ofSeconds(20)).build();
+        StringBuilder partials = new StringBuilder();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat("Refunds?", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                partials.append(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse response = done.get(20, TimeUnit.SECONDS);
+        assertThat(partials.toString()).startsWith(ANSWER);
+        assertThat(response.aiMessage().text()).isEqualTo(partials.toString());
+
+        OpenAiChatModel blocking = OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("unused")
+                .modelName("helpdesk").maxRetries(0).build();
+        assertThat(blocking.chat("Refunds?")).startsWith(ANSWER);
+        assertThatThrownBy(() -> OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("unused")
+                .modelName("no-such-model").maxRetries(0).build().chat("hi")).hasMessageContaining("model_not_found");
+    }
+
+    @Test
+    void theOfficialOpenAiNodePackage() throws Exception {
+        Assumptions.assumeTrue(onPath("node") && onPath("npm"),
+                "node/npm not found: the openai npm package test is skipped (Debian/Ubuntu: sudo apt-get install nodejs npm)");
+        Path client = Path.of("target/node-openai-client");
+        if (!Files.exists(client.resolve("node_modules/openai/package.json"))) {
+            Files.createDirectories(client);
+            Files.writeString(client.resolve("package.json"), "{\"name\":\"openai-client\",\"private\":true,\"type\":\"module\"}");
+            assertThat(run(client, Duration.ofMinutes(3), "npm", "install", "--no-audit", "--no-fund", "--silent", "openai@5").exitCode())
+                    .as("npm install openai").isZero();
+        }
+        Files.copy(Path.of("src/test/resources/node/openai-client.mjs"), client.resolve("openai-client.mjs"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        answerWithChatBasic();
+        Result result = run(client, Duration.ofMinutes(1), "node", "openai-client.mjs", "http://127.0.0.1:" + port + "/v1");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : result.output().split("\n")) {
+            if (line.startsWith("{")) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        assertThat(lines).as(result.output()).hasSize(3);
+        assertThat(lines.get(0).get("text").asText()).startsWith(ANSWER);
+        assertThat(lines.get(0).at("/usage/prompt_tokens").asLong()).isEqualTo(1258);
+        assertThat(lines.get(0).get("ids").asInt()).isEqualTo(1);
+        assertThat(lines.get(1).get("text").asText()).startsWith(ANSWER);
+        assertThat(lines.get(2).get("status").asInt()).isEqualTo(404);
+        assertThat(lines.get(2).get("code").asText()).isEqualTo("model_not_found");
+        assertThat(lines.get(2).get("name").asText()).isEqualTo("NotFoundError");
+    }
+
+    @Test
+    void everyOpenWebUiRequestIsAnsweredTheWayOpenWebUiParses() throws Exception {
+        try (Stream<Path> bodies = Files.list(Path.of("src/test/resources/openwebui"))) {
+            for (Path file : bodies.sorted().toList()) {
+                answerWithChatBasic();
+                String body = Files.readString(file).replace("dify-helpdesk", file.getFileName().toString().contains("image") ? "vision" : "helpdesk");
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(file + ": " + response.body()).isEqualTo(200);
+                if (JSON.readTree(body).path("stream").asBoolean()) {
+                    assertOpenWebUiStream(file.toString(), response.body());
+                } else {
+                    JsonNode completion = JSON.readTree(response.body());
+                    assertThat(completion.get("choices")).as(file.toString()).hasSize(1);
+                    assertThat(completion.at("/choices/0/message/content").asText()).as(file + ": never empty without an error").isNotBlank();
+                }
+            }
+        }
+    }
+
+    /** Open WebUI's line parser (contract §A5): data lines of single-line JSON, under 128 KiB, no special keys. */
+    private static void assertOpenWebUiStream(String name, String body) throws IOException {
+        boolean done = false;
+        StringBuilder content = new StringBuilder();
+        for (String line : body.split("\n", -1)) {
+            assertThat(line.getBytes(StandardCharsets.UTF_8).length).as(name + ": line size").isLessThan(128 * 1024);
+            if (line.isBlank() || !line.startsWith("data:")) {
+                continue;
+            }
+            String data = line.substring(5).strip();
+            if (data.equals("[DONE]")) {
+                done = true;
+                continue;
+            }
+            assertThat(done).as(name + ": nothing after [DONE]").isFalse();
+            JsonNode chunk = JSON.readTree(data);
+            assertThat(chunk.has("event") || chunk.has("type") || chunk.has("selected_model_id")).as(name + ": keys Open WebUI interprets").isFalse();
+            if (chunk.has("error")) {
+                assertThat(chunk.path("choices").isEmpty()).isTrue();
+                assertThat(chunk.at("/error/message").isTextual()).isTrue();
+            } else {
+                content.append(chunk.at("/choices/0/delta/content").asText(""));
+            }
+        }
+        assertThat(done).as(name + ": ends with [DONE]").isTrue();
+        assertThat(content.toString()).as(name).startsWith(ANSWER);
+        assertThat(chunks(body)).isNotEmpty();
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result run(Path directory, Duration timeout, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(line -> output.append(line).append('\n'));
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            return new Result(-1, output + "\n(timed out)");
+        }
+        reader.join(5000);
+        return new Result(process.exitValue(), output.toString());
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
