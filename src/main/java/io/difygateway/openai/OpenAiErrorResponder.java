@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import org.apache.camel.Message;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -68,6 +70,12 @@ public class OpenAiErrorResponder {
         OpenAiException known = find(failure, OpenAiException.class);
         if (known != null) {
             return known;
+        }
+        if (find(failure, DataAccessException.class) != null) {
+            // the shared conversation / rate-limit store (Redis), not the backend
+            return new OpenAiException(503, "server_error", "store_unavailable", null,
+                    "The gateway's shared store (gateway.conversations.store) is unavailable: try again shortly.",
+                    Map.of("Retry-After", "1"));
         }
         String backend = model == null ? "the backend" : "the backend of model '" + model + "'";
         String unreachable = find(failure, ConnectTimeoutException.class) != null ? "connection timed out"
