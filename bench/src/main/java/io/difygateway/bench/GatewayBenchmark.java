@@ -1,0 +1,250 @@
+package io.difygateway.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import io.difygateway.bench.StreamLoad.Outcome;
+
+/**
+ * The benchmark harness ({@code ./mvnw -Pbench verify}): starts a fake Dify on loopback and the gateway jar as its
+ * own process, then measures the direct path (client → fake Dify) and the gateway path (client → gateway → fake
+ * Dify) in the same run: startup and idle memory, per-event latency and time to first token at 1, 100 and 1,000
+ * concurrent streams, fast-stream throughput with CPU per 1,000 events, and concurrent slow streams with heap and
+ * RSS. Writes a Markdown report to target/benchmark-report.md. Options are system properties ({@code bench.*}).
+ */
+public final class GatewayBenchmark {
+
+    private final List<String> report = new ArrayList<>();
+    private final Settings settings;
+
+    /** What to run; every field is a {@code -Dbench.<name>} system property. */
+    record Settings(Path gatewayJava, String heap, List<String> gatewayJvmOptions, int events, int gapMillis, List<Integer> concurrency, int workers,
+                    int fastEvents, Duration throughputTime, int slowStreams, int slowSeconds, boolean jfr) {
+
+        static Settings fromSystemProperties() {
+            return new Settings(
+                    Path.of(System.getProperty("bench.gateway-java", Path.of(System.getProperty("java.home"), "bin", "java").toString())),
+                    System.getProperty("bench.heap", "512m"),
+                    Stream.of(System.getProperty("bench.gateway-jvm-options", "").split(" ")).filter(option -> !option.isBlank()).toList(),
+                    Integer.getInteger("bench.events", 40),
+                    Integer.getInteger("bench.gap-ms", 50),
+                    Stream.of(System.getProperty("bench.concurrency", "1,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
+                    Integer.getInteger("bench.workers", 16),
+                    Integer.getInteger("bench.fast-events", 100),
+                    Duration.ofSeconds(Integer.getInteger("bench.throughput-seconds", 15)),
+                    Integer.getInteger("bench.slow-streams", 2000),
+                    Integer.getInteger("bench.slow-seconds", 30),
+                    Boolean.getBoolean("bench.jfr"));
+        }
+    }
+
+    private GatewayBenchmark(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new GatewayBenchmark(Settings.fromSystemProperties()).run();
+    }
+
+    private void run() throws Exception {
+        Path jar = gatewayJar();
+        Files.createDirectories(Path.of("target"));
+        header(jar);
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + settings.heap(), "-XX:+ExitOnOutOfMemoryError"));
+        jvmOptions.addAll(settings.gatewayJvmOptions());
+        if (settings.jfr()) {
+            jvmOptions.add("-XX:StartFlightRecording=filename=target/bench-gateway.jfr,settings=profile,dumponexit=true");
+        }
+        try (BenchDify dify = new BenchDify();
+             GatewayProcess gateway = new GatewayProcess(settings.gatewayJava(), jar, jvmOptions, dify.baseUrl(), Path.of("target/bench-gateway.log"))) {
+            StreamLoad load = new StreamLoad(dify.baseUrl(), gateway.baseUrl());
+            startupAndIdle(gateway);
+            warmUp(load);
+            latency(load);
+            throughput(load, gateway);
+            slowStreams(load, gateway);
+        }
+        String text = String.join("\n", report) + "\n";
+        Files.writeString(Path.of("target/benchmark-report.md"), text, StandardCharsets.UTF_8);
+        System.out.println(text);
+    }
+
+    private void header(Path jar) throws IOException, InterruptedException {
+        report.add("Run " + Instant.now() + ": " + Runtime.getRuntime().availableProcessors() + " cores ("
+                + cpuModel() + "), " + memoryGb() + " GiB memory. Gateway: `" + jar.getFileName() + "` on "
+                + gatewayJavaVersion() + ", `-Xmx" + settings.heap() + String.join(" ", settings.gatewayJvmOptions().stream().map(o -> " " + o).toList())
+                + "`. Client and fake Dify: "
+                + System.getProperty("java.vm.name") + " " + Runtime.version() + ", one JVM beside the gateway's.");
+        report.add("");
+    }
+
+    private void startupAndIdle(GatewayProcess gateway) throws Exception {
+        Thread.sleep(5000);
+        report.add("## Startup and idle");
+        report.add("");
+        report.add("| start to ready ms | idle RSS MB | idle heap used MB |");
+        report.add("|---|---|---|");
+        report.add("| " + gateway.startupMillis() + " | " + gateway.rssMb() + " | " + gateway.heapUsedMb() + " |");
+        report.add("");
+    }
+
+    private void warmUp(StreamLoad load) throws InterruptedException {
+        for (StreamLoad.Path path : StreamLoad.Path.values()) {
+            load.run(path, 200, 20, 5, Duration.ofSeconds(2), Duration.ofMinutes(2));
+            load.loop(path, settings.workers(), settings.fastEvents(), Duration.ofSeconds(5));
+        }
+    }
+
+    private void latency(StreamLoad load) throws InterruptedException {
+        report.add("## Per-event latency and time to first token");
+        report.add("");
+        report.add("Each stream: " + settings.events() + " events " + settings.gapMillis() + " ms apart; streams started evenly over 1 s."
+                + " Latency: from the fake Dify writing an event to the client reading it. Added: gateway minus direct.");
+        report.add("");
+        report.add("| streams | path | complete | events | p50 ms | p99 ms | max ms | TTFT p50 ms | TTFT p99 ms |");
+        report.add("|---|---|---|---|---|---|---|---|---|");
+        List<String> added = new ArrayList<>();
+        for (int streams : settings.concurrency()) {
+            Outcome direct = load.run(StreamLoad.Path.DIRECT, streams, settings.events(), settings.gapMillis(), Duration.ofSeconds(1), Duration.ofMinutes(3));
+            Outcome gateway = load.run(StreamLoad.Path.GATEWAY, streams, settings.events(), settings.gapMillis(), Duration.ofSeconds(1), Duration.ofMinutes(3));
+            report.add(latencyRow(streams, "direct", direct));
+            report.add(latencyRow(streams, "gateway", gateway));
+            added.add("| " + streams + " | " + millis(percentile(gateway.eventLatencies(), 0.5) - percentile(direct.eventLatencies(), 0.5))
+                    + " | " + millis(percentile(gateway.eventLatencies(), 0.99) - percentile(direct.eventLatencies(), 0.99))
+                    + " | " + millis(percentile(gateway.firstTokens(), 0.5) - percentile(direct.firstTokens(), 0.5))
+                    + " | " + millis(percentile(gateway.firstTokens(), 0.99) - percentile(direct.firstTokens(), 0.99)) + " |");
+        }
+        report.add("");
+        report.add("| streams | added p50 ms/event | added p99 ms/event | added TTFT p50 ms | added TTFT p99 ms |");
+        report.add("|---|---|---|---|---|");
+        report.addAll(added);
+        report.add("");
+    }
+
+    private String latencyRow(int streams, String path, Outcome outcome) {
+        return "| " + streams + " | " + path + " | " + outcome.complete() + "/" + outcome.streams() + " | " + outcome.eventLatencies().length
+                + " | " + millis(percentile(outcome.eventLatencies(), 0.5)) + " | " + millis(percentile(outcome.eventLatencies(), 0.99))
+                + " | " + millis(percentile(outcome.eventLatencies(), 1.0)) + " | " + millis(percentile(outcome.firstTokens(), 0.5))
+                + " | " + millis(percentile(outcome.firstTokens(), 0.99)) + " |";
+    }
+
+    private void throughput(StreamLoad load, GatewayProcess gateway) throws Exception {
+        report.add("## Fast-stream throughput");
+        report.add("");
+        report.add(settings.workers() + " clients, each opening one stream after the other for " + settings.throughputTime().toSeconds()
+                + " s; each stream " + settings.fastEvents() + " events with no gap. CPU: the gateway process's user + system time;"
+                + " for the direct path, the client + fake Dify JVM's.");
+        report.add("");
+        report.add("| path | streams/s | events/s | failed | CPU ms per 1,000 events | ratio to direct (events/s) |");
+        report.add("|---|---|---|---|---|---|");
+        double directEventsPerSecond = 0;
+        for (StreamLoad.Path path : StreamLoad.Path.values()) {
+            long cpuBefore = path == StreamLoad.Path.DIRECT ? benchCpuMillis() : gateway.cpuMillis();
+            long[] counts = load.loop(path, settings.workers(), settings.fastEvents(), settings.throughputTime());
+            long cpu = (path == StreamLoad.Path.DIRECT ? benchCpuMillis() : gateway.cpuMillis()) - cpuBefore;
+            double seconds = settings.throughputTime().toMillis() / 1000.0;
+            double streamsPerSecond = counts[0] / seconds;
+            double eventsPerSecond = streamsPerSecond * settings.fastEvents();
+            if (path == StreamLoad.Path.DIRECT) {
+                directEventsPerSecond = eventsPerSecond;
+            }
+            long events = counts[0] * settings.fastEvents();
+            report.add("| " + path.name().toLowerCase(Locale.ROOT) + " | " + format(streamsPerSecond) + " | " + format(eventsPerSecond)
+                    + " | " + counts[1] + " | " + (events == 0 ? "-" : format(cpu * 1000.0 / events))
+                    + " | " + format(eventsPerSecond / Math.max(1, directEventsPerSecond)) + " |");
+        }
+        report.add("");
+    }
+
+    private void slowStreams(StreamLoad load, GatewayProcess gateway) throws Exception {
+        int streams = settings.slowStreams();
+        int events = Math.max(1, settings.slowSeconds() * 2);
+        report.add("## Concurrent slow streams");
+        report.add("");
+        report.add(streams + " streams of " + settings.slowSeconds() + " s (" + events + " events 500 ms apart), started evenly over 5 s."
+                + " Heap and RSS: the gateway process's highest values, sampled every second.");
+        report.add("");
+        report.add("| path | complete | failed | p50 ms/event | p99 ms/event | gateway heap used MB (peak) | gateway RSS MB (peak) |");
+        report.add("|---|---|---|---|---|---|---|");
+        for (StreamLoad.Path path : StreamLoad.Path.values()) {
+            AtomicLong peakHeap = new AtomicLong();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    peakHeap.accumulateAndGet(gateway.heapUsedMb(), Math::max);
+                } catch (Exception e) {
+                    // one missed sample
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+            Outcome outcome;
+            try {
+                outcome = load.run(path, streams, events, 500, Duration.ofSeconds(5), Duration.ofSeconds(settings.slowSeconds() + 120L));
+            } finally {
+                sampler.shutdownNow();
+            }
+            boolean viaGateway = path == StreamLoad.Path.GATEWAY;
+            report.add("| " + path.name().toLowerCase(Locale.ROOT) + " | " + outcome.complete() + "/" + streams + " | " + outcome.failed()
+                    + " | " + millis(percentile(outcome.eventLatencies(), 0.5)) + " | " + millis(percentile(outcome.eventLatencies(), 0.99))
+                    + " | " + (viaGateway ? peakHeap.get() : "-") + " | " + (viaGateway ? gateway.peakRssMb() : "-") + " |");
+        }
+        report.add("");
+    }
+
+    private static Path gatewayJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(file -> file.getFileName().toString().matches("dify-openai-gateway-.*\\.jar"))
+                    .filter(file -> !file.getFileName().toString().endsWith("-plain.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no gateway jar in target/: run ./mvnw -Pbench verify"));
+        }
+    }
+
+    private String gatewayJavaVersion() throws IOException, InterruptedException {
+        Process version = new ProcessBuilder(settings.gatewayJava().toString(), "-version").redirectErrorStream(true).start();
+        String output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        version.waitFor();
+        return output.lines().skip(1).findFirst().orElse("?").trim();
+    }
+
+    private static String cpuModel() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    }
+
+    private static long memoryGb() throws IOException {
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) / (1024 * 1024)).findFirst().orElse(-1L);
+    }
+
+    private static long benchCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.2f", nanos / 1_000_000.0);
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+}
