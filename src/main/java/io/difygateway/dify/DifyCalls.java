@@ -12,6 +12,7 @@ import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.sse.SseEventIterator;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -83,21 +84,31 @@ public class DifyCalls {
         }
     }
 
-    /** The call failed: a failure to connect is tried again; anything else, or the last attempt, is rethrown. */
+    /**
+     * The call failed: a failure to connect is tried again after the back-off; a kept-alive connection that the
+     * server had already closed (not one byte of an answer came back) is tried again at once on a new connection;
+     * anything else, or the last attempt, is rethrown.
+     */
     public void failed(Call call, Exception failure) throws Exception {
-        if (!connectionFailure(failure) || !retryLeft(call, failure.getClass().getSimpleName())) {
+        boolean staleConnection = find(failure, NoHttpResponseException.class);
+        if (!(staleConnection || connectionFailure(failure))
+                || !retryLeft(call, failure.getClass().getSimpleName(), staleConnection ? Duration.ZERO : backoff)) {
             throw failure;
         }
     }
 
     private boolean retryLeft(Call call, String reason) {
+        return retryLeft(call, reason, backoff);
+    }
+
+    private boolean retryLeft(Call call, String reason, Duration firstPause) {
         if (call.attempt >= retries) {
             return false;
         }
         String failedUrl = call.baseUrl();
         call.attempt++;
         call.pending = true;
-        long pause = backoff.toMillis() << (call.attempt - 1);
+        long pause = firstPause.toMillis() << (call.attempt - 1);
         LOG.info("Dify app of model '{}' at {} failed before running ({}); attempt {} of {} at {} in {} ms",
                 call.model.id(), failedUrl, reason, call.attempt + 1, retries + 1, call.baseUrl(), pause);
         try {
@@ -110,9 +121,13 @@ public class DifyCalls {
     }
 
     private static boolean connectionFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException) {
+        return find(failure, ConnectException.class) || find(failure, ConnectTimeoutException.class)
+                || find(failure, UnknownHostException.class) || find(failure, NoRouteToHostException.class);
+    }
+
+    private static boolean find(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -11,15 +11,34 @@ import java.time.Duration;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.support.TestModels;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.Test;
 
 class DifyCallsTest {
 
     private static DifyCalls calls(int retries) {
+        return calls(retries, Duration.ofMillis(1));
+    }
+
+    private static DifyCalls calls(int retries, Duration backoff) {
         GatewayProperties properties = new GatewayProperties();
         properties.getUpstream().setRetries(retries);
-        properties.getUpstream().setRetryBackoff(Duration.ofMillis(1));
+        properties.getUpstream().setRetryBackoff(backoff);
         return new DifyCalls(properties);
+    }
+
+    @Test
+    void aKeptAliveConnectionTheServerHadClosedIsTriedAgainAtOnce() throws Exception {
+        DifyCalls calls = calls(1, Duration.ofSeconds(5));
+        DifyCalls.Call call = calls.start(TestModels.dify("chat").build());
+        calls.again(call);
+        long started = System.nanoTime();
+        calls.failed(call, new IllegalStateException("route failed",
+                new NoHttpResponseException("dify.example.com:443 failed to respond")));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no back-off").isLessThan(Duration.ofSeconds(1));
+        assertThat(calls.again(call)).isTrue();
+        assertThatThrownBy(() -> calls.failed(call, new NoHttpResponseException("failed to respond")))
+                .as("no attempt left").isInstanceOf(NoHttpResponseException.class);
     }
 
     @Test
