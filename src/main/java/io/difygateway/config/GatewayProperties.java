@@ -397,6 +397,16 @@ public class GatewayProperties {
         private Duration retryBackoff = Duration.ofMillis(500);
         /** Longest event-stream line accepted from a backend. */
         private DataSize maxEventSize = DataSize.ofMegabytes(8);
+        /** Kept-alive connections to a backend idle longer than this are closed before the server closes them. */
+        private Duration idleConnectionTimeout = Duration.ofSeconds(1);
+
+        public Duration getIdleConnectionTimeout() {
+            return idleConnectionTimeout;
+        }
+
+        public void setIdleConnectionTimeout(Duration idleConnectionTimeout) {
+            this.idleConnectionTimeout = idleConnectionTimeout;
+        }
 
         public Timeouts getTimeouts() {
             return timeouts;

@@ -1,8 +1,10 @@
 package io.difygateway.config;
 
 import org.apache.camel.Ordered;
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.hc.core5.util.TimeValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,6 +18,7 @@ public class UpstreamHttpConfiguration {
     @Bean
     ComponentCustomizer upstreamTimeouts(GatewayProperties properties) {
         GatewayProperties.Timeouts timeouts = properties.getUpstream().getTimeouts();
+        TimeValue idleConnectionTimeout = TimeValue.ofMilliseconds(properties.getUpstream().getIdleConnectionTimeout().toMillis());
         long connect = timeouts.connect().toMillis();
         long event = Math.max(timeouts.firstEvent().toMillis(), timeouts.idle().toMillis());
         // applied last, after the camel.component.http.* properties, which would otherwise reset these to defaults
@@ -27,6 +30,15 @@ public class UpstreamHttpConfiguration {
             http.setSoTimeout(event);
             // the client library would silently re-send a chat run on 429/503: a second run, a second bill
             http.setAutomaticRetriesDisabled(true);
+            // servers close idle kept-alive connections (gunicorn, Dify's API server, after 2 s); a pooled connection the
+            // server already closed fails the next call with no answer, so idle ones are closed first
+            HttpClientConfigurer configured = http.getHttpClientConfigurer();
+            http.setHttpClientConfigurer(builder -> {
+                if (configured != null) {
+                    configured.configureHttpClient(builder);
+                }
+                builder.evictIdleConnections(idleConnectionTimeout);
+            });
         });
     }
 }

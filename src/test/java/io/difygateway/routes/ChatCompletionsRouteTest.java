@@ -5,6 +5,7 @@ import static io.difygateway.support.OpenAiStreams.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import io.difygateway.support.FakeDify;
 import io.difygateway.support.GatewayTestBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -48,8 +51,23 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         assertThat(http.getConnectTimeout()).isEqualTo(2000);
         assertThat(http.getResponseTimeout()).isEqualTo(2000);
         assertThat(http.getSoTimeout()).isEqualTo(2000);
-        assertThat(http.getMaxTotalConnections()).isEqualTo(1000);
-        assertThat(http.getConnectionsPerRoute()).isEqualTo(1000);
+        assertThat(http.getMaxTotalConnections()).isEqualTo(10000);
+        assertThat(http.getConnectionsPerRoute()).isEqualTo(10000);
+    }
+
+    @Test
+    void idleKeptAliveDifyConnectionsAreClosedBeforeTheServerWould() throws Exception {
+        // any http endpoint of the gateway: a fully read answer leaves its connection in the pool
+        HttpEndpoint info = camel.getEndpoint("http://" + URI.create(DIFY.baseUrl()).getAuthority() + "/v1/info", HttpEndpoint.class);
+        String answer = camel.createProducerTemplate().requestBodyAndHeader(info, null, "Authorization", "Bearer app-idle-check", String.class);
+        assertThat(answer).contains("\"name\"");
+        PoolingHttpClientConnectionManager pool = (PoolingHttpClientConnectionManager) info.getClientConnectionManager();
+        assertThat(pool.getTotalStats().getAvailable()).as("the connection is kept alive for the next call").isPositive();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pool.getTotalStats().getAvailable() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(pool.getTotalStats().getAvailable()).as("closed after gateway.upstream.idle-connection-timeout (1 s)").isZero();
     }
 
     @Test

@@ -56,6 +56,8 @@ public final class GatewayBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // the JDK server closes kept-alive connections beyond 200 idle ones without notice; Dify's servers keep them
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
         new GatewayBenchmark(Settings.fromSystemProperties()).run();
     }
 
