@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -30,9 +29,16 @@ import io.difygateway.support.FakeDify;
 import io.difygateway.support.GatewayTestBase;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.openai.api.OpenAiApi;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.retry.support.RetryTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Real clients against the running gateway: LangChain4j's OpenAI models, the official `openai` npm package (run
+ * Real clients against the running gateway: LangChain4j's OpenAI models, Spring AI's OpenAI chat model, the official `openai` npm package (run
  * with the machine's Node, skipped with a message where there is none), and every Open WebUI request body checked
  * the way Open WebUI parses answers.
  */
@@ -52,7 +58,7 @@ class ClientConformanceTest extends GatewayTestBase {
         OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1")
                 .apiKey("unused").modelName("helpdesk").timeout(Duration.ofSeconds(20)).build();
         StringBuilder partials = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        CompletableFuture<dev.langchain4j.model.chat.response.ChatResponse> done = new CompletableFuture<>();
         streaming.chat("Refunds?", new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String partial) {
@@ -60,7 +66,7 @@ class ClientConformanceTest extends GatewayTestBase {
             }
 
             @Override
-            public void onCompleteResponse(ChatResponse response) {
+            public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
                 done.complete(response);
             }
 
@@ -69,7 +75,7 @@ class ClientConformanceTest extends GatewayTestBase {
                 done.completeExceptionally(error);
             }
         });
-        ChatResponse response = done.get(20, TimeUnit.SECONDS);
+        dev.langchain4j.model.chat.response.ChatResponse response = done.get(20, TimeUnit.SECONDS);
         assertThat(partials.toString()).startsWith(ANSWER);
         assertThat(response.aiMessage().text()).isEqualTo(partials.toString());
 
@@ -78,6 +84,33 @@ class ClientConformanceTest extends GatewayTestBase {
         assertThat(blocking.chat("Refunds?")).startsWith(ANSWER);
         assertThatThrownBy(() -> OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("unused")
                 .modelName("no-such-model").maxRetries(0).build().chat("hi")).hasMessageContaining("model_not_found");
+    }
+
+    @Test
+    void springAiChatModelStreamingBlockingAndErrors() throws Exception {
+        answerWithChatBasic();
+        OpenAiApi api = OpenAiApi.builder().baseUrl("http://127.0.0.1:" + port).apiKey("unused")
+                .webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector())).build();
+        RetryTemplate noRetries = RetryTemplate.builder().maxAttempts(1).build();
+        org.springframework.ai.openai.OpenAiChatModel helpdesk = org.springframework.ai.openai.OpenAiChatModel.builder().openAiApi(api).retryTemplate(noRetries)
+                .defaultOptions(OpenAiChatOptions.builder().model("helpdesk").build()).build();
+
+        List<String> parts = helpdesk.stream(new Prompt("Refunds?"))
+                .map(response -> response.getResult() == null || response.getResult().getOutput().getText() == null ? ""
+                        : response.getResult().getOutput().getText())
+                .collectList().block(Duration.ofSeconds(20));
+        assertThat(parts).isNotNull();
+        assertThat(parts.size()).as("streamed in pieces").isGreaterThan(3);
+        assertThat(String.join("", parts)).startsWith(ANSWER);
+
+        answerWithChatBasic();
+        ChatResponse blocking = helpdesk.call(new Prompt("Refunds?"));
+        assertThat(blocking.getResult().getOutput().getText()).startsWith(ANSWER);
+        assertThat(blocking.getMetadata().getUsage().getPromptTokens()).isEqualTo(1258);
+
+        org.springframework.ai.openai.OpenAiChatModel unknown = org.springframework.ai.openai.OpenAiChatModel.builder().openAiApi(api).retryTemplate(noRetries)
+                .defaultOptions(OpenAiChatOptions.builder().model("no-such-model").build()).build();
+        assertThatThrownBy(() -> unknown.call(new Prompt("hi"))).hasMessageContaining("model_not_found");
     }
 
     @Test
