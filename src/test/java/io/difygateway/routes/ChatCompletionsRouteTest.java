@@ -56,6 +56,18 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void aDifyConnectionWhoseStreamEndedNormallyGoesBackToThePool() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+        PoolingHttpClientConnectionManager pool = camel.getEndpoints().stream().filter(HttpEndpoint.class::isInstance)
+                .map(HttpEndpoint.class::cast).filter(endpoint -> endpoint.getEndpointUri().startsWith(DIFY.baseUrl() + "/chat-messages?"))
+                .map(endpoint -> (PoolingHttpClientConnectionManager) endpoint.getClientConnectionManager()).findFirst().orElseThrow();
+        assertThat(pool.getTotalStats().getLeased()).isZero();
+        assertThat(pool.getTotalStats().getAvailable()).as("read to its end and kept alive for the next call, not dropped").isPositive();
+    }
+
+    @Test
     void idleKeptAliveDifyConnectionsAreClosedBeforeTheServerWould() throws Exception {
         // any http endpoint of the gateway: a fully read answer leaves its connection in the pool
         HttpEndpoint info = camel.getEndpoint("http://" + URI.create(DIFY.baseUrl()).getAuthority() + "/v1/info", HttpEndpoint.class);
