@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.openai.Causes;
 import io.difygateway.sse.SseEventIterator;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -90,7 +91,7 @@ public class DifyCalls {
      * anything else, or the last attempt, is rethrown.
      */
     public void failed(Call call, Exception failure) throws Exception {
-        boolean staleConnection = find(failure, NoHttpResponseException.class);
+        boolean staleConnection = Causes.find(failure, NoHttpResponseException.class) != null;
         if (!(staleConnection || connectionFailure(failure))
                 || !retryLeft(call, failure.getClass().getSimpleName(), staleConnection ? Duration.ZERO : backoff)) {
             throw failure;
@@ -121,16 +122,8 @@ public class DifyCalls {
     }
 
     private static boolean connectionFailure(Throwable failure) {
-        return find(failure, ConnectException.class) || find(failure, ConnectTimeoutException.class)
-                || find(failure, UnknownHostException.class) || find(failure, NoRouteToHostException.class);
+        return Causes.find(failure, ConnectException.class) != null || Causes.find(failure, ConnectTimeoutException.class) != null
+                || Causes.find(failure, UnknownHostException.class) != null || Causes.find(failure, NoRouteToHostException.class) != null;
     }
 
-    private static boolean find(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

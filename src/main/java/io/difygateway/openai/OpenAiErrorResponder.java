@@ -40,7 +40,7 @@ public class OpenAiErrorResponder {
         ModelDefinition model = exchange.getVariable("model", ModelDefinition.class);
         Message message = exchange.getMessage();
         message.setBody(null);
-        if (find(failure, ClientDisconnectedException.class) != null || (completion != null && completion.isClientGone())) {
+        if (Causes.find(failure, ClientDisconnectedException.class) != null || (completion != null && completion.isClientGone())) {
             LOG.debug("Client of {} disconnected", model == null ? "?" : model.id());
             return;
         }
@@ -67,36 +67,36 @@ public class OpenAiErrorResponder {
 
     /** The OpenAI error for any failure; unexpected ones become a 500 without internal details. */
     static OpenAiException toOpenAi(Throwable failure, String model) {
-        OpenAiException known = find(failure, OpenAiException.class);
+        OpenAiException known = Causes.find(failure, OpenAiException.class);
         if (known != null) {
             return known;
         }
-        if (find(failure, DataAccessException.class) != null) {
+        if (Causes.find(failure, DataAccessException.class) != null) {
             // the shared conversation / rate-limit store (Redis), not the backend
             return new OpenAiException(503, "server_error", "store_unavailable", null,
                     "The gateway's shared store (gateway.conversations.store) is unavailable: try again shortly.",
                     Map.of("Retry-After", "1"));
         }
         String backend = model == null ? "the backend" : "the backend of model '" + model + "'";
-        String unreachable = find(failure, ConnectTimeoutException.class) != null ? "connection timed out"
-                : find(failure, UnknownHostException.class) != null ? "unknown host"
-                : find(failure, NoRouteToHostException.class) != null ? "no route to host"
-                : find(failure, ConnectException.class) != null ? "connection refused" : null;
+        String unreachable = Causes.find(failure, ConnectTimeoutException.class) != null ? "connection timed out"
+                : Causes.find(failure, UnknownHostException.class) != null ? "unknown host"
+                : Causes.find(failure, NoRouteToHostException.class) != null ? "no route to host"
+                : Causes.find(failure, ConnectException.class) != null ? "connection refused" : null;
         if (unreachable != null) {
             return new OpenAiException(502, "server_error", "upstream_unreachable", null,
                     "Cannot reach " + backend + ": " + unreachable + ".");
         }
-        if (find(failure, SocketTimeoutException.class) != null) {
+        if (Causes.find(failure, SocketTimeoutException.class) != null) {
             return new OpenAiException(504, "server_error", "upstream_timeout", null,
                     capitalise(backend) + " sent nothing within its timeouts (gateway.upstream.timeouts).", OpenAiException.NO_RETRY);
         }
-        if (find(failure, SseFormatException.class) != null) {
+        if (Causes.find(failure, SseFormatException.class) != null) {
             return new OpenAiException(502, "server_error", "upstream_protocol_error", null,
-                    capitalise(backend) + " sent a malformed event stream: " + find(failure, SseFormatException.class).getMessage());
+                    capitalise(backend) + " sent a malformed event stream: " + Causes.find(failure, SseFormatException.class).getMessage());
         }
-        if (find(failure, java.io.IOException.class) != null) {
+        if (Causes.find(failure, java.io.IOException.class) != null) {
             return new OpenAiException(502, "server_error", "upstream_connection_lost", null,
-                    "The connection to " + backend + " failed: " + find(failure, java.io.IOException.class).getClass().getSimpleName() + ".",
+                    "The connection to " + backend + " failed: " + Causes.find(failure, java.io.IOException.class).getClass().getSimpleName() + ".",
                     OpenAiException.NO_RETRY);
         }
         LOG.error("Unexpected failure", failure);
@@ -105,15 +105,6 @@ public class OpenAiErrorResponder {
 
     private static String capitalise(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
-    }
-
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     private String write(OpenAiException error) {

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.difygateway.GatewayApplication;
-import io.difygateway.support.FakeDify;
+import io.difygateway.support.StandaloneGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** The Redis store is down: requests that need it get a retryable 503 naming the store, and Dify is never called. */
 class StoreOutageTest {
@@ -25,20 +20,15 @@ class StoreOutageTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLIENT_KEY = "sk-gw-outage-5d1f9c3a7e2b";
 
-    private static FakeDify dify;
-    private static ConfigurableApplicationContext gateway;
+    private static StandaloneGateway gateway;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws IOException {
-        dify = new FakeDify();
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-                "--spring.config.location=file:config/application.yaml", "--server.port=0", "--gateway.env-model.base-url=",
-                "--gateway.models.helpdesk.base-url=" + dify.baseUrl(), "--gateway.models.helpdesk.api-key=app-outage-secret",
-                "--gateway.auth.keys[0].name=metered", "--gateway.auth.keys[0].key=" + CLIENT_KEY,
-                "--gateway.auth.keys[0].requests-per-minute=100",
-                "--gateway.conversations.store=redis", "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + closedPort(), "--spring.data.redis.timeout=2s");
+        gateway = new StandaloneGateway("gateway.auth.keys[0].name=metered", "gateway.auth.keys[0].key=" + CLIENT_KEY,
+                "gateway.auth.keys[0].requests-per-minute=100",
+                "gateway.conversations.store=redis", "spring.data.redis.host=127.0.0.1",
+                "spring.data.redis.port=" + closedPort(), "spring.data.redis.timeout=2s");
     }
 
     @AfterAll
@@ -46,25 +36,18 @@ class StoreOutageTest {
         if (gateway != null) {
             gateway.close();
         }
-        if (dify != null) {
-            dify.close();
-        }
     }
 
     @Test
     void aStreamedRequestGetsA503StoreUnavailableBeforeTheStreamStarts() throws Exception {
-        String port = gateway.getEnvironment().getProperty("local.server.port");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + CLIENT_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"helpdesk\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(gateway.streamedChat("Authorization", "Bearer " + CLIENT_KEY),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
         JsonNode error = JSON.readTree(response.body()).get("error");
         assertThat(error.get("code").asText()).isEqualTo("store_unavailable");
         assertThat(error.get("message").asText()).contains("gateway.conversations.store").doesNotContain("helpdesk'");
-        assertThat(dify.chatRequests()).isEmpty();
+        assertThat(gateway.dify().chatRequests()).isEmpty();
     }
 
     private static int closedPort() throws IOException {
