@@ -37,8 +37,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Checks route files the way the build should: each against the Camel YAML DSL's JSON schema (shipped in the
  * camel-yaml-dsl jar), in the canonical form (no top-level {@code from}, no scalar {@code to}), every route with an
- * id and a description, ids unique, every static {@code direct:} target served by a route. Every problem names the
- * file and line.
+ * id and a description, ids unique, every static {@code direct:} target served by a route, no {@code method} expression in the steps of a
+ * streaming split (they run per event). Every problem names the file and line.
  */
 final class RouteFileValidator {
 
@@ -145,6 +145,9 @@ final class RouteFileValidator {
                     problems.add(file + ":" + lineOf(child, lines) + ": '" + field.getKey() + ": " + field.getValue().asText()
                             + "' is the compact form; write it with uri (and parameters) or message");
                 }
+                if ("split".equals(field.getKey()) && field.getValue().path("streaming").asBoolean(false)) {
+                    checkPerEventSteps(file, field.getValue().path("steps"), childOf(child, "steps"), lines);
+                }
                 if (List.of("to", "wireTap", "enrich").contains(field.getKey())) {
                     Matcher direct = DIRECT.matcher(field.getValue().path("uri").asText(field.getValue().asText("")));
                     if (direct.matches()) {
@@ -160,6 +163,30 @@ final class RouteFileValidator {
                 checkSteps(file, node.get(i), child, lines);
             }
         }
+    }
+
+    /** Inside a streaming split (once per event), a bean is called with a bean step: the method language copies the exchange. */
+    private void checkPerEventSteps(Path file, JsonNode node, List<Object> path, Map<List<Object>, Integer> lines) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                List<Object> child = childOf(path, field.getKey());
+                if ("method".equals(field.getKey()) && field.getValue().isObject()) {
+                    problems.add(file + ":" + lineOf(child, lines) + ": a 'method' expression runs for every event of this streaming split"
+                            + " and copies the exchange twice each time; call '" + field.getValue().path("ref").asText() + "' with a bean step");
+                }
+                checkPerEventSteps(file, field.getValue(), child, lines);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkPerEventSteps(file, node.get(i), childOf(path, i), lines);
+            }
+        }
+    }
+
+    private static List<Object> childOf(List<Object> path, Object key) {
+        List<Object> child = new ArrayList<>(path);
+        child.add(key);
+        return child;
     }
 
     private static int lineOf(List<Object> path, Map<List<Object>, Integer> lines) {

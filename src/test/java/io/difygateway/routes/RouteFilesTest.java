@@ -55,6 +55,8 @@ class RouteFilesTest {
                 .contains("broken.camel.yaml:14: 'to: direct:somewhere' is the compact form")
                 .contains("broken.camel.yaml:15: does not match the Camel YAML DSL schema")
                 .contains("property 'setBodee' is not defined")
-                .contains("broken.camel.yaml:13: no route starts from direct:nowhere");
+                .contains("broken.camel.yaml:13: no route starts from direct:nowhere")
+                .contains("broken.camel.yaml:32: a 'method' expression runs for every event of this streaming split"
+                        + " and copies the exchange twice each time; call 'eventMapper' with a bean step");
     }
 }
