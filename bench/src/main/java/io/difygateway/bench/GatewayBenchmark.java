@@ -22,7 +22,8 @@ import io.difygateway.bench.StreamLoad.Outcome;
  * The benchmark harness ({@code ./mvnw -Pbench verify}): starts a fake Dify on loopback and the gateway jar as its
  * own process, then measures the direct path (client → fake Dify) and the gateway path (client → gateway → fake
  * Dify) in the same run: startup and idle memory, per-event latency and time to first token at 1, 100 and 1,000
- * concurrent streams, fast-stream throughput with CPU per 1,000 events, and concurrent slow streams with heap and
+ * concurrent streams, per-event latency while 1,000 streams are all open, fast-stream throughput with CPU per
+ * 1,000 events, and concurrent slow streams with heap and
  * RSS. Writes a Markdown report to target/benchmark-report.md. Options are system properties ({@code bench.*}).
  */
 public final class GatewayBenchmark {
@@ -32,7 +33,8 @@ public final class GatewayBenchmark {
 
     /** What to run; every field is a {@code -Dbench.<name>} system property. */
     record Settings(Path gatewayJava, String heap, List<String> gatewayJvmOptions, int events, int gapMillis, List<Integer> concurrency, int workers,
-                    int fastEvents, Duration throughputTime, int slowStreams, int slowSeconds, boolean jfr) {
+                    int openStreams, Duration openRamp, Duration openTime, int fastEvents, Duration throughputTime, int slowStreams,
+                    int slowSeconds, boolean jfr) {
 
         static Settings fromSystemProperties() {
             return new Settings(
@@ -43,6 +45,9 @@ public final class GatewayBenchmark {
                     Integer.getInteger("bench.gap-ms", 50),
                     Stream.of(System.getProperty("bench.concurrency", "1,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
                     Integer.getInteger("bench.workers", 16),
+                    Integer.getInteger("bench.open-streams", 1000),
+                    Duration.ofSeconds(Integer.getInteger("bench.open-ramp-seconds", 5)),
+                    Duration.ofSeconds(Integer.getInteger("bench.open-seconds", 10)),
                     Integer.getInteger("bench.fast-events", 100),
                     Duration.ofSeconds(Integer.getInteger("bench.throughput-seconds", 15)),
                     Integer.getInteger("bench.slow-streams", 2000),
@@ -78,6 +83,7 @@ public final class GatewayBenchmark {
             startupAndIdle(gateway);
             warmUp(load);
             latency(load);
+            allStreamsOpen(load);
             throughput(load, gateway);
             slowStreams(load, gateway);
         }
@@ -135,6 +141,32 @@ public final class GatewayBenchmark {
         report.add("| streams | added p50 ms/event | added p99 ms/event | added TTFT p50 ms | added TTFT p99 ms |");
         report.add("|---|---|---|---|---|");
         report.addAll(added);
+        report.add("");
+    }
+
+    private void allStreamsOpen(StreamLoad load) throws InterruptedException {
+        int streams = settings.openStreams();
+        Duration streamTime = settings.openRamp().plus(settings.openTime());
+        int events = (int) (streamTime.toMillis() / Math.max(1, settings.gapMillis()));
+        report.add("## Per-event latency with all streams open");
+        report.add("");
+        report.add(streams + " streams started evenly over " + settings.openRamp().toSeconds() + " s, each " + events + " events "
+                + settings.gapMillis() + " ms apart (" + streamTime.toSeconds() + " s). Counted: the events the fake Dify sent while every"
+                + " stream was open (after the last stream's first event arrived, before the first stream ended).");
+        report.add("");
+        report.add("| path | complete | events counted | p50 ms | p99 ms | max ms | p99 ms, all events |");
+        report.add("|---|---|---|---|---|---|---|");
+        Outcome direct = load.run(StreamLoad.Path.DIRECT, streams, events, settings.gapMillis(), settings.openRamp(), streamTime.plusMinutes(3));
+        Outcome gateway = load.run(StreamLoad.Path.GATEWAY, streams, events, settings.gapMillis(), settings.openRamp(), streamTime.plusMinutes(3));
+        for (Outcome outcome : List.of(direct, gateway)) {
+            long[] open = outcome.allOpenLatencies();
+            report.add("| " + (outcome == direct ? "direct" : "gateway") + " | " + outcome.complete() + "/" + outcome.streams() + " | " + open.length
+                    + " | " + millis(percentile(open, 0.5)) + " | " + millis(percentile(open, 0.99)) + " | " + millis(percentile(open, 1.0))
+                    + " | " + millis(percentile(outcome.eventLatencies(), 0.99)) + " |");
+        }
+        report.add("");
+        report.add("Added with all " + streams + " streams open: p50 " + millis(percentile(gateway.allOpenLatencies(), 0.5) - percentile(direct.allOpenLatencies(), 0.5))
+                + " ms, p99 " + millis(percentile(gateway.allOpenLatencies(), 0.99) - percentile(direct.allOpenLatencies(), 0.99)) + " ms per event.");
         report.add("");
     }
 

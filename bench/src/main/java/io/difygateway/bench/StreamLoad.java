@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 /** Opens streams against the fake Dify directly or through the gateway and records what arrives when. */
 final class StreamLoad {
@@ -22,8 +23,12 @@ final class StreamLoad {
     /** Where the streams go: straight to Dify's API or to the gateway's OpenAI API. */
     enum Path { DIRECT, GATEWAY }
 
-    /** What a batch of streams measured: per-event latencies and times to first token, both sorted, in nanoseconds. */
-    record Outcome(int streams, int complete, long[] eventLatencies, long[] firstTokens, long wallNanos) {
+    /**
+     * What a batch of streams measured, sorted, in nanoseconds: per-event latencies, times to first token, and the
+     * latencies of the events sent while every stream was open (after the last stream's first event arrived, before
+     * the first stream ended).
+     */
+    record Outcome(int streams, int complete, long[] eventLatencies, long[] firstTokens, long[] allOpenLatencies, long wallNanos) {
         int failed() {
             return streams - complete;
         }
@@ -68,7 +73,11 @@ final class StreamLoad {
             }
         }
         long wall = System.nanoTime() - start;
-        return new Outcome(streams, complete, sorted(recorders, true), sorted(recorders, false), wall);
+        long allOpen = recorders.stream().mapToLong(Recorder::firstArrival).max().orElse(Long.MAX_VALUE);
+        long firstEnd = recorders.stream().mapToLong(Recorder::endArrival).min().orElse(Long.MIN_VALUE);
+        long[] allOpenLatencies = recorders.stream().flatMapToLong(recorder -> Arrays.stream(recorder.latenciesSentBetween(allOpen, firstEnd)))
+                .sorted().toArray();
+        return new Outcome(streams, complete, sorted(recorders, true), sorted(recorders, false), allOpenLatencies, wall);
     }
 
     /** Runs {@code workers} clients, each opening one stream after the other, until {@code duration} is over. */
@@ -132,14 +141,18 @@ final class StreamLoad {
         private final Path path;
         private final long requested = System.nanoTime();
         private final long[] latencies;
+        private final long[] sentTimes;
         private int count;
         private long firstToken = -1;
+        private long firstArrival = Long.MAX_VALUE;
+        private long endArrival = Long.MAX_VALUE;
         private boolean ended;
         private boolean failed;
 
         Recorder(Path path, int events) {
             this.path = path;
             this.latencies = new long[events];
+            this.sentTimes = new long[events];
         }
 
         @Override
@@ -155,13 +168,16 @@ final class StreamLoad {
                 int from = marker + (path == Path.DIRECT ? MARKER_DIFY : MARKER_OPENAI).length();
                 long sent = Long.parseLong(line, from, line.indexOf(' ', from), 10);
                 if (count < latencies.length) {
+                    sentTimes[count] = sent;
                     latencies[count++] = now - sent;
                 }
                 if (firstToken < 0) {
                     firstToken = now - requested;
+                    firstArrival = now;
                 }
             } else if (path == Path.DIRECT ? line.contains("\"event\":\"message_end\"") : line.equals("data: [DONE]")) {
                 ended = true;
+                endArrival = now;
             } else if (line.contains("\"error\"")) {
                 failed = true;
             }
@@ -184,6 +200,20 @@ final class StreamLoad {
 
         synchronized long[] latencies() {
             return Arrays.copyOf(latencies, count);
+        }
+
+        synchronized long firstArrival() {
+            return firstArrival;
+        }
+
+        synchronized long endArrival() {
+            return endArrival;
+        }
+
+        /** Latencies of the events the fake Dify sent between the two instants ({@code System.nanoTime}). */
+        synchronized long[] latenciesSentBetween(long from, long to) {
+            return IntStream.range(0, count).filter(i -> sentTimes[i] >= from && sentTimes[i] <= to)
+                    .mapToLong(i -> latencies[i]).toArray();
         }
 
         synchronized long[] firstToken() {
