@@ -121,32 +121,39 @@ public final class SseEventReader {
                     continue;
                 }
             }
-            byte b = chunk[chunkPos++];
             if (previousWasCr) {
                 previousWasCr = false;
-                if (b == '\n') {
+                if (chunk[chunkPos] == '\n') {
+                    chunkPos++;
                     continue; // second half of CRLF
                 }
             }
-            if (b == '\n') {
-                return decodeLine();
+            int end = chunkPos;
+            while (end < chunkLen && chunk[end] != '\n' && chunk[end] != '\r') {
+                end++;
             }
-            if (b == '\r') {
-                previousWasCr = true;
-                return decodeLine();
+            append(chunkPos, end);
+            if (end == chunkLen) {
+                chunkPos = end;
+                continue; // the line goes on in the next chunk
             }
-            append(b);
+            previousWasCr = chunk[end] == '\r';
+            chunkPos = end + 1;
+            return decodeLine();
         }
     }
 
-    private void append(byte b) {
-        if (lineLen == line.length) {
-            if (lineLen >= maxLineBytes) {
+    /** Adds {@code chunk[from, to)} to the line being read. */
+    private void append(int from, int to) {
+        int length = to - from;
+        if (lineLen + length > line.length) {
+            if (lineLen + length > maxLineBytes) {
                 throw new SseFormatException("an event-stream line is longer than " + maxLineBytes + " bytes");
             }
-            line = Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
+            line = Arrays.copyOf(line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLen + length)));
         }
-        line[lineLen++] = b;
+        System.arraycopy(chunk, from, line, lineLen, length);
+        lineLen += length;
     }
 
     private String decodeLine() {
