@@ -32,7 +32,7 @@ public final class GatewayBenchmark {
     private final Settings settings;
 
     /** What to run; every field is a {@code -Dbench.<name>} system property. */
-    record Settings(Path gatewayJava, String heap, List<String> gatewayJvmOptions, int events, int gapMillis, List<Integer> concurrency, int workers,
+    record Settings(Path gatewayJava, String heap, List<String> gatewayJvmOptions, String gatewayCpus, int events, int gapMillis, List<Integer> concurrency, int workers,
                     int openStreams, Duration openRamp, Duration openTime, int fastEvents, Duration throughputTime, int slowStreams,
                     int slowSeconds, boolean jfr) {
 
@@ -41,6 +41,7 @@ public final class GatewayBenchmark {
                     Path.of(System.getProperty("bench.gateway-java", Path.of(System.getProperty("java.home"), "bin", "java").toString())),
                     System.getProperty("bench.heap", "512m"),
                     Stream.of(System.getProperty("bench.gateway-jvm-options", "").split(" ")).filter(option -> !option.isBlank()).toList(),
+                    System.getProperty("bench.gateway-cpus", ""),
                     Integer.getInteger("bench.events", 40),
                     Integer.getInteger("bench.gap-ms", 50),
                     Stream.of(System.getProperty("bench.concurrency", "1,100,1000").split(",")).map(String::trim).map(Integer::valueOf).toList(),
@@ -78,7 +79,7 @@ public final class GatewayBenchmark {
             jvmOptions.add("-XX:StartFlightRecording=filename=target/bench-gateway.jfr,settings=profile,dumponexit=true");
         }
         try (BenchDify dify = new BenchDify();
-             GatewayProcess gateway = new GatewayProcess(settings.gatewayJava(), jar, jvmOptions, dify.baseUrl(), Path.of("target/bench-gateway.log"))) {
+             GatewayProcess gateway = new GatewayProcess(settings.gatewayJava(), jar, jvmOptions, settings.gatewayCpus(), dify.baseUrl(), Path.of("target/bench-gateway.log"))) {
             StreamLoad load = new StreamLoad(dify.baseUrl(), gateway.baseUrl());
             startupAndIdle(gateway);
             warmUp(load);
@@ -93,11 +94,12 @@ public final class GatewayBenchmark {
     }
 
     private void header(Path jar) throws IOException, InterruptedException {
-        report.add("Run " + Instant.now() + ": " + Runtime.getRuntime().availableProcessors() + " cores ("
+        report.add("Run " + Instant.now() + ": " + machineCores() + " cores ("
                 + cpuModel() + "), " + memoryGb() + " GiB memory. Gateway: `" + jar.getFileName() + "` on "
                 + gatewayJavaVersion() + ", `-Xmx" + settings.heap() + String.join(" ", settings.gatewayJvmOptions().stream().map(o -> " " + o).toList())
-                + "`. Client and fake Dify: "
-                + System.getProperty("java.vm.name") + " " + Runtime.version() + ", one JVM beside the gateway's.");
+                + "`" + (settings.gatewayCpus().isBlank() ? "" : ", pinned to CPU " + settings.gatewayCpus()) + ". Client and fake Dify: "
+                + System.getProperty("java.vm.name") + " " + Runtime.version() + ", one JVM beside the gateway's, on "
+                + Runtime.getRuntime().availableProcessors() + " CPU(s).");
         report.add("");
     }
 
@@ -257,6 +259,10 @@ public final class GatewayBenchmark {
     private static String cpuModel() throws IOException {
         return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
                 .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    }
+
+    private static long machineCores() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("processor")).count();
     }
 
     private static long memoryGb() throws IOException {

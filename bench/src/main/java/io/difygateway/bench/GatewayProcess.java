@@ -25,9 +25,13 @@ final class GatewayProcess implements AutoCloseable {
     private final long startupMillis;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    GatewayProcess(Path java, Path jar, List<String> jvmOptions, String difyBaseUrl, Path log) throws IOException, InterruptedException {
+    /** Starts the jar; {@code cpus}, when not blank, is the CPU list the process may run on ({@code taskset -c}). */
+    GatewayProcess(Path java, Path jar, List<String> jvmOptions, String cpus, String difyBaseUrl, Path log) throws IOException, InterruptedException {
         port = freePort();
         List<String> command = new ArrayList<>();
+        if (!cpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-jar");
