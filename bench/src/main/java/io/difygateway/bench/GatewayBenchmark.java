@@ -23,8 +23,8 @@ import io.difygateway.bench.StreamLoad.Outcome;
  * own process, then measures the direct path (client → fake Dify) and the gateway path (client → gateway → fake
  * Dify) in the same run: startup and idle memory, per-event latency and time to first token at 1, 100 and 1,000
  * concurrent streams, per-event latency while 1,000 streams are all open, fast-stream throughput with CPU per
- * 1,000 events, and concurrent slow streams with heap and
- * RSS. Writes a Markdown report to target/benchmark-report.md. Options are system properties ({@code bench.*}).
+ * 1,000 events, and concurrent slow streams with heap and RSS. Writes a Markdown report to
+ * target/benchmark-report.md. Options are system properties ({@code bench.*}).
  */
 public final class GatewayBenchmark {
 
