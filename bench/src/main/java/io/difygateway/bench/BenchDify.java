@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +38,11 @@ final class BenchDify implements AutoCloseable {
             + "\"total_tokens\":45}},\"files\":[]}\n\n").getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
+    private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "bench-dify-pacer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "bench-dify");
         thread.setDaemon(true);
@@ -60,8 +66,8 @@ final class BenchDify implements AutoCloseable {
         return "events=" + events + " gap=" + gapMillis;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+    private void handle(HttpExchange exchange) {
+        try {
             String path = exchange.getRequestURI().getPath();
             byte[] request;
             try (InputStream body = exchange.getRequestBody()) {
@@ -72,16 +78,23 @@ final class BenchDify implements AutoCloseable {
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, json.length);
                 exchange.getResponseBody().write(json);
+                exchange.close();
             } else if (path.endsWith("/chat-messages") && "POST".equals(exchange.getRequestMethod())) {
                 stream(exchange, new String(request, StandardCharsets.UTF_8));
             } else {
                 exchange.sendResponseHeaders(404, -1);
+                exchange.close();
             }
         } catch (IOException e) {
-            // the client went away mid-stream: nothing to answer
+            exchange.close(); // the client went away mid-stream: nothing to answer
         }
     }
 
+    /**
+     * Streams the events the query asks for. Without a gap they are written at once; with one, a small scheduler
+     * writes each stream's next event when it is due, so a thousand paced streams cost the benchmark machine a few
+     * threads instead of a thousand sleeping ones (their wake-ups competed with the gateway for the same cores).
+     */
     private void stream(HttpExchange exchange, String request) throws IOException {
         int events = 40;
         int gapMillis = 50;
@@ -97,28 +110,62 @@ final class BenchDify implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
-        for (int i = 0; i < events; i++) {
-            if (gapMillis > 0) {
-                sleep(gapMillis);
+        if (gapMillis == 0) {
+            for (int i = 0; i < events; i++) {
+                writeMessage(out);
             }
-            out.write((MESSAGE_PREFIX + System.nanoTime() + MESSAGE_SUFFIX).getBytes(StandardCharsets.UTF_8));
+            out.write(MESSAGE_END);
             out.flush();
+            exchange.close();
+        } else {
+            new PacedStream(exchange, out, events, gapMillis).schedule();
         }
-        out.write(MESSAGE_END);
+    }
+
+    private static void writeMessage(OutputStream out) throws IOException {
+        out.write((MESSAGE_PREFIX + System.nanoTime() + MESSAGE_SUFFIX).getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    private static void sleep(int millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** One stream with a gap between events: each write schedules the next one. */
+    private final class PacedStream implements Runnable {
+        private final HttpExchange exchange;
+        private final OutputStream out;
+        private final int gapMillis;
+        private int remaining;
+
+        PacedStream(HttpExchange exchange, OutputStream out, int events, int gapMillis) {
+            this.exchange = exchange;
+            this.out = out;
+            this.remaining = events;
+            this.gapMillis = gapMillis;
+        }
+
+        void schedule() {
+            pacer.schedule(this, gapMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void run() {
+            try {
+                writeMessage(out);
+                if (--remaining > 0) {
+                    schedule();
+                    return;
+                }
+                out.write(MESSAGE_END);
+                out.flush();
+            } catch (IOException e) {
+                // the client went away mid-stream
+            }
+            exchange.close();
         }
     }
 
     @Override
     public void close() {
         server.stop(0);
+        pacer.shutdownNow();
         threads.shutdownNow();
         try {
             threads.awaitTermination(5, TimeUnit.SECONDS);
