@@ -45,6 +45,9 @@ public class OpenAiErrorResponder {
             return;
         }
         OpenAiException error = completion != null && completion.failure() != null ? completion.failure()
+                // the socket timeout of the backend call guards the same deadlines as the stream watchdog
+                : completion != null && model != null && Causes.find(failure, SocketTimeoutException.class) != null
+                ? StreamWatchdog.silenceTimeout(model, completion)
                 : toOpenAi(failure, model == null ? null : model.id());
         exchange.setVariable("openAiError", error);
         if (error.status() >= 500) {

@@ -1,7 +1,6 @@
 package io.difygateway.openai;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -58,11 +57,10 @@ public class StreamWatchdog implements DisposableBean {
             long now = System.nanoTime();
             long lastEvent = completion.lastUpstreamEventNanos();
             if (now - completion.startNanos() > timeouts.total().toNanos()) {
-                timeout("did not finish within its total timeout of " + describe(timeouts.total()));
-            } else if (lastEvent == 0 && now - completion.startNanos() > timeouts.firstEvent().toNanos()) {
-                timeout("sent nothing within its first-event timeout of " + describe(timeouts.firstEvent()));
-            } else if (lastEvent != 0 && now - lastEvent > timeouts.idle().toNanos()) {
-                timeout("was silent for longer than its idle timeout of " + describe(timeouts.idle()));
+                timeout(upstreamTimeout(model, "did not finish within its total timeout of " + describe(timeouts.total())));
+            } else if (lastEvent == 0 && now - completion.startNanos() > timeouts.firstEvent().toNanos()
+                    || lastEvent != 0 && now - lastEvent > timeouts.idle().toNanos()) {
+                timeout(silenceTimeout(model, timeouts, lastEvent != 0));
             } else if (completion.isStreaming() && now - Math.max(completion.lastWriteNanos(), completion.startNanos()) >= keepAliveNanos) {
                 try {
                     completion.sendKeepAlive();
@@ -72,9 +70,8 @@ public class StreamWatchdog implements DisposableBean {
             }
         }
 
-        private void timeout(String what) {
-            completion.fail(new OpenAiException(504, "server_error", "upstream_timeout", null,
-                    "The backend of model '" + model + "' " + what + ".", Map.of("x-should-retry", "false")));
+        private void timeout(OpenAiException error) {
+            completion.fail(error);
             dropUpstream();
         }
 
@@ -113,6 +110,24 @@ public class StreamWatchdog implements DisposableBean {
         if (watch != null) {
             watch.cancel();
         }
+    }
+
+    /**
+     * The 504 for a backend that stayed silent past its first-event timeout (nothing received yet) or its idle
+     * timeout; also what a socket timeout of the backend call means, so both say the same whichever comes first.
+     */
+    public static OpenAiException silenceTimeout(ModelDefinition model, ChatCompletion completion) {
+        return silenceTimeout(model.id(), model.timeouts(), completion.lastUpstreamEventNanos() != 0);
+    }
+
+    private static OpenAiException silenceTimeout(String model, GatewayProperties.Timeouts timeouts, boolean anyEvent) {
+        return upstreamTimeout(model, anyEvent ? "was silent for longer than its idle timeout of " + describe(timeouts.idle())
+                : "sent nothing within its first-event timeout of " + describe(timeouts.firstEvent()));
+    }
+
+    private static OpenAiException upstreamTimeout(String model, String what) {
+        return new OpenAiException(504, "server_error", "upstream_timeout", null, "The backend of model '" + model + "' " + what + ".",
+                OpenAiException.NO_RETRY);
     }
 
     private static String describe(Duration duration) {

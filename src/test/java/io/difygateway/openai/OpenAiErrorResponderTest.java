@@ -1,0 +1,65 @@
+package io.difygateway.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.SocketTimeoutException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.support.TestModels;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A socket timeout of the backend call and the stream watchdog guard the same deadlines; whichever fires first,
+ * the client reads the same error (they used to race at the same instant with two different messages).
+ */
+class OpenAiErrorResponderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OpenAiErrorResponder responder = new OpenAiErrorResponder(JSON);
+    private final ModelDefinition model = TestModels.dify("chat").build();
+
+    @Test
+    void aSocketTimeoutBeforeAnyEventIsTheFirstEventTimeout() throws Exception {
+        ChatCompletion completion = completion();
+        JsonNode error = respondToSocketTimeout(completion);
+        assertThat(error.path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(error.path("message").asText()).isEqualTo("The backend of model 'm' sent nothing within its first-event timeout of 60 s.");
+    }
+
+    @Test
+    void aSocketTimeoutAfterAnEventIsTheIdleTimeout() throws Exception {
+        ChatCompletion completion = completion();
+        completion.accept(List.of());
+        JsonNode error = respondToSocketTimeout(completion);
+        assertThat(error.path("message").asText()).isEqualTo("The backend of model 'm' was silent for longer than its idle timeout of 60 s.");
+    }
+
+    @Test
+    void aFailureTheWatchdogRecordedFirstIsKept() throws Exception {
+        ChatCompletion completion = completion();
+        completion.fail(new OpenAiException(504, "server_error", "upstream_timeout", null, "recorded first", OpenAiException.NO_RETRY));
+        assertThat(respondToSocketTimeout(completion).path("message").asText()).isEqualTo("recorded first");
+    }
+
+    private ChatCompletion completion() {
+        return new ChatCompletion("chatcmpl-1", 1L, model.id(), false, false, model.reasoning(), null, JSON);
+    }
+
+    private JsonNode respondToSocketTimeout(ChatCompletion completion) throws Exception {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setVariable("completion", completion);
+        exchange.setVariable("model", model);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new RuntimeException(new SocketTimeoutException("Read timed out")));
+        responder.respond(exchange);
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(504);
+        assertThat(exchange.getMessage().getHeader("x-should-retry")).isEqualTo("false");
+        return JSON.readTree(exchange.getMessage().getBody(String.class)).path("error");
+    }
+}
