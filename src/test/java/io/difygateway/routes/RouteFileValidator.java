@@ -139,8 +139,7 @@ final class RouteFileValidator {
     private void checkSteps(Path file, JsonNode node, List<Object> path, Map<List<Object>, Integer> lines) {
         if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
-                List<Object> child = new ArrayList<>(path);
-                child.add(field.getKey());
+                List<Object> child = childOf(path, field.getKey());
                 if (SCALAR_FORBIDDEN.contains(field.getKey()) && field.getValue().isTextual()) {
                     problems.add(file + ":" + lineOf(child, lines) + ": '" + field.getKey() + ": " + field.getValue().asText()
                             + "' is the compact form; write it with uri (and parameters) or message");
@@ -158,9 +157,7 @@ final class RouteFileValidator {
             });
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                List<Object> child = new ArrayList<>(path);
-                child.add(i);
-                checkSteps(file, node.get(i), child, lines);
+                checkSteps(file, node.get(i), childOf(path, i), lines);
             }
         }
     }
