@@ -52,6 +52,16 @@ public class BackendRoutesCheck implements CamelContextConfiguration, StartupLis
                 backends.add(uri.substring(BACKEND_ENDPOINT_PREFIX.length()));
             }
         }
+        if (camel.getRoutes().isEmpty() && !alreadyStarted) {
+            String pattern = camel.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern").orElse(null);
+            throw new GatewayConfigException("No route files were found"
+                    + (pattern == null ? ": camel.main.routes-include-pattern is not set (config/application.yaml, which sets it, was not found either)"
+                    : " at camel.main.routes-include-pattern=" + pattern) + ", resolved against the working directory "
+                    + java.nio.file.Path.of("").toAbsolutePath() + ".",
+                    "Start the gateway from the folder that holds config/ and routes/, or set camel.main.routes-include-pattern "
+                            + "(and spring.config.additional-location for config/) to absolute locations, e.g. "
+                            + "file:/opt/gateway/routes/*.yaml,file:/opt/gateway/routes/backends/*.yaml.");
+        }
         for (ModelDefinition model : models.all()) {
             if (!backends.contains(model.backend())) {
                 GatewayConfigException problem = new GatewayConfigException("Model '" + model.id() + "' uses backend '" + model.backend()

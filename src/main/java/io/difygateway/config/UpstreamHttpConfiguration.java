@@ -1,5 +1,6 @@
 package io.difygateway.config;
 
+import io.difygateway.openai.StreamWatchdog;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
@@ -38,6 +39,11 @@ public class UpstreamHttpConfiguration {
                     configured.configureHttpClient(builder);
                 }
                 builder.evictIdleConnections(idleConnectionTimeout);
+                // a watched completion's deadlines also apply while the call waits for the answer's head
+                builder.addExecInterceptorFirst("stream-watchdog", (request, scope, chain) -> {
+                    StreamWatchdog.callStarted(scope.execRuntime);
+                    return chain.proceed(request, scope);
+                });
             });
         });
     }

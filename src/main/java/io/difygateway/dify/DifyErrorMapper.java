@@ -20,6 +20,9 @@ public class DifyErrorMapper {
     private static final Set<String> APP_CONFIGURATION_CODES = Set.of(
             "not_chat_app", "app_unavailable", "provider_not_initialize", "model_currently_not_support");
 
+    /** Dify's code for a model provider without quota, in an HTTP error body and in an in-stream error event. */
+    static final String QUOTA_EXCEEDED = "provider_quota_exceeded";
+
     private final UpstreamErrors upstreamErrors;
 
     public DifyErrorMapper(UpstreamErrors upstreamErrors) {
@@ -42,14 +45,19 @@ public class DifyErrorMapper {
         SseEventIterator.abort(body);
     }
 
+    /** OpenAI's error for an exhausted quota, whether Dify said so in its HTTP answer or in the stream. */
+    static OpenAiException quotaExceeded(String app, String reason) {
+        return new OpenAiException(429, "insufficient_quota", "insufficient_quota", null, app + " has no model quota left: " + reason,
+                OpenAiException.NO_RETRY);
+    }
+
     /** The OpenAI error for a Dify HTTP error status and body: Dify's own codes first, then what all backends share. */
     OpenAiException toOpenAi(int status, String body, String retryAfter, String model) {
         UpstreamErrors.Reported reported = upstreamErrors.parse(body);
         String code = reported.code();
         String reason = reported.message().isEmpty() ? "HTTP " + status : reported.message() + (code.isEmpty() ? "" : " (code " + code + ")");
-        if ("provider_quota_exceeded".equals(code)) {
-            return new OpenAiException(429, "insufficient_quota", "insufficient_quota", null,
-                    "The Dify app behind model '" + model + "' has no model quota left: " + reason);
+        if (QUOTA_EXCEEDED.equals(code)) {
+            return quotaExceeded("The Dify app behind model '" + model + "'", reason);
         }
         if (status == 400 && APP_CONFIGURATION_CODES.contains(code)) {
             return new OpenAiException(502, "server_error", code, null,

@@ -268,6 +268,9 @@ public class DifyEventMapper {
     private static OpenAiException inStreamError(JsonNode frame) {
         String code = frame.path("code").asText("");
         String message = frame.path("message").asText("");
+        if (DifyErrorMapper.QUOTA_EXCEEDED.equals(code)) {
+            return DifyErrorMapper.quotaExceeded("The Dify app", message.isEmpty() ? "no reason given" : message);
+        }
         return new OpenAiException(502, "server_error", code.isEmpty() ? "upstream_error" : code, null,
                 "The Dify app failed: " + (message.isEmpty() ? "no reason given" : message)
                         + (code.isEmpty() ? "" : " (Dify code " + code + ")"), OpenAiException.NO_RETRY);

@@ -28,6 +28,9 @@ import org.springframework.stereotype.Component;
 @Component("requestObserver")
 public class RequestObserver {
 
+    /** Exchange variable with the request's id (X-Request-Id), for log lines. */
+    public static final String REQUEST_ID = "requestId";
+
     private static final Logger ACCESS = LoggerFactory.getLogger("io.difygateway.access");
 
     private final GatewayMetrics metrics;
@@ -44,6 +47,7 @@ public class RequestObserver {
     public void start(Exchange exchange) {
         long start = System.nanoTime();
         String requestId = exchange.getMessage().getHeader(RequestIdFilter.HEADER, String.class);
+        exchange.setVariable(REQUEST_ID, requestId);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {

@@ -64,6 +64,9 @@ public final class ChatCompletion {
     private boolean committed;
     private boolean ended;
     private boolean clientGone;
+    private boolean timedOut;
+    /** Whether the backend route fed any event at all. */
+    private boolean fed;
 
     /**
      * @param output where chunks go when streaming; unused (may be null) otherwise
@@ -124,6 +127,14 @@ public final class ChatCompletion {
         return failure != null || clientGone;
     }
 
+    /**
+     * True when the backend may still be working for nobody: the client left, or a deadline passed. Only then is
+     * a backend's stop endpoint called; a backend that reported its own error has already stopped.
+     */
+    public synchronized boolean isAbandoned() {
+        return clientGone || timedOut;
+    }
+
     public synchronized boolean isClientGone() {
         return clientGone;
     }
@@ -136,6 +147,7 @@ public final class ChatCompletion {
     /** Applies the events mapped from one backend event, writing whatever they produce. */
     public synchronized void accept(List<CompletionEvent> events) {
         lastUpstreamEventNanos = System.nanoTime();
+        fed = true;
         for (CompletionEvent event : events) {
             accept(event);
         }
@@ -143,6 +155,7 @@ public final class ChatCompletion {
 
     /** Applies one event. */
     public synchronized void accept(CompletionEvent event) {
+        fed = true;
         if (ended || failure != null) {
             return;
         }
@@ -300,6 +313,14 @@ public final class ChatCompletion {
         }
     }
 
+    /** Records that a deadline passed (the stream watchdog): a failure after which the backend should be stopped. */
+    public synchronized void timeOut(OpenAiException error) {
+        if (!isOver()) {
+            timedOut = true;
+            fail(error);
+        }
+    }
+
     /**
      * Ends the completion once the backend stream is over. Streaming: writes the finish chunk, the usage chunk
      * when asked for, {@code [DONE]}, and closes the response; returns null. Non-streaming: returns the
@@ -311,6 +332,10 @@ public final class ChatCompletion {
         }
         if (failure != null) {
             throw failure;
+        }
+        if (!fed) {
+            throw new OpenAiException(502, "server_error", "backend_no_answer", null,
+                    "The backend of model '" + model + "' ended without sending anything: its route fed no events to the answer.");
         }
         if (!streaming) {
             if (answer.isEmpty()) {

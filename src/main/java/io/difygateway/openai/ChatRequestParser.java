@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +29,7 @@ public class ChatRequestParser {
     /** Parses and validates a request body. */
     public ChatCompletionRequest parse(String body) {
         JsonNode root = readObject(body);
+        RequestFieldChecks.check(root);
         String model = requiredString(root, "model", "you must provide a model parameter");
         List<ChatMessage> messages = messages(root.get("messages"));
         boolean stream = optionalBoolean(root, "stream");
@@ -53,10 +55,13 @@ public class ChatRequestParser {
         JsonNode root;
         try {
             root = json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw OpenAiException.invalidRequest(null, e.getOriginalMessage().startsWith("Document nesting depth")
+                    ? "The JSON body is nested too deeply: at most " + json.getFactory().streamReadConstraints().getMaxNestingDepth()
+                            + " levels of arrays and objects are accepted."
+                    : "The JSON body has a number or string longer than the gateway accepts.");
         } catch (JsonProcessingException e) {
-            throw OpenAiException.invalidRequest(null, "We could not parse the JSON body of your request: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ").");
+            throw OpenAiException.invalidRequest(null, JsonErrors.describe(e));
         }
         if (root == null || !root.isObject()) {
             throw OpenAiException.invalidRequest(null, "The request body must be a JSON object.");
@@ -169,6 +174,7 @@ public class ChatRequestParser {
                     // the spec says {"url": ...}; some clients send the URL string itself
                     String url = image != null && image.isTextual() ? image.asText()
                             : requiredText(image == null ? part : image, "url", partParam + ".image_url.url");
+                    RequestFieldChecks.attachment(url, true, partParam + ".image_url");
                     attachments.add(new ChatMessage.Attachment(true, url, null));
                 }
                 case "file" -> {
@@ -179,8 +185,9 @@ public class ChatRequestParser {
                     }
                     String data = requiredText(file, "file_data", partParam + ".file.file_data");
                     String filename = file.path("filename").asText(null);
-                    attachments.add(new ChatMessage.Attachment(false,
-                            data.startsWith("data:") ? data : "data:application/octet-stream;base64," + data, filename));
+                    String uri = data.startsWith("data:") ? data : "data:application/octet-stream;base64," + data;
+                    RequestFieldChecks.attachment(uri, false, partParam + ".file.file_data");
+                    attachments.add(new ChatMessage.Attachment(false, uri, filename));
                 }
                 case "input_audio" -> throw OpenAiException.invalidRequest(partParam,
                         "Audio input is not supported by this gateway; send a transcript as text.");
@@ -199,13 +206,6 @@ public class ChatRequestParser {
     }
 
     private static String describe(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            default -> node.getNodeType().name().toLowerCase();
-        };
+        return RequestFieldChecks.describe(node);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.observability.RequestObserver;
 import io.difygateway.sse.SseFormatException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -44,20 +45,28 @@ public class OpenAiErrorResponder {
             LOG.debug("Client of {} disconnected", model == null ? "?" : model.id());
             return;
         }
+        // the socket timeout of the backend call guards the same deadlines as the stream watchdog
+        boolean deadline = completion != null && model != null && completion.failure() == null
+                && Causes.find(failure, SocketTimeoutException.class) != null;
         OpenAiException error = completion != null && completion.failure() != null ? completion.failure()
-                // the socket timeout of the backend call guards the same deadlines as the stream watchdog
-                : completion != null && model != null && Causes.find(failure, SocketTimeoutException.class) != null
-                ? StreamWatchdog.silenceTimeout(model, completion)
+                : deadline ? StreamWatchdog.silenceTimeout(model, completion)
                 : toOpenAi(failure, model == null ? null : model.id());
         exchange.setVariable("openAiError", error);
         if (error.status() >= 500) {
-            LOG.warn("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage(),
-                    error == failure ? null : failure);
+            // one line: what failed is in the message; an unexpected failure's stack trace was logged by toOpenAi
+            LOG.warn("{} {} for model {} (request {}): {}", error.status(), error.code() == null ? "server_error" : error.code(),
+                    model == null ? "-" : model.id(), exchange.getVariable(RequestObserver.REQUEST_ID, "-", String.class),
+                    error.getMessage());
         } else {
             LOG.debug("{} for model {}: {}", error.status(), model == null ? "-" : model.id(), error.getMessage());
         }
         if (completion != null) {
-            completion.fail(error); // also stops keep-alives from committing the response from now on
+            // also stops keep-alives from committing the response from now on
+            if (deadline) {
+                completion.timeOut(error);
+            } else {
+                completion.fail(error);
+            }
             if (completion.isCommitted()) {
                 return;
             }
@@ -97,13 +106,35 @@ public class OpenAiErrorResponder {
             return new OpenAiException(502, "server_error", "upstream_protocol_error", null,
                     capitalise(backend) + " sent a malformed event stream: " + Causes.find(failure, SseFormatException.class).getMessage());
         }
-        if (Causes.find(failure, java.io.IOException.class) != null) {
+        java.io.IOException lost = Causes.find(failure, java.io.IOException.class);
+        if (lost != null) {
             return new OpenAiException(502, "server_error", "upstream_connection_lost", null,
-                    "The connection to " + backend + " failed: " + Causes.find(failure, java.io.IOException.class).getClass().getSimpleName() + ".",
-                    OpenAiException.NO_RETRY);
+                    "The connection to " + backend + " failed: " + connectionFailure(lost) + ".", OpenAiException.NO_RETRY);
         }
         LOG.error("Unexpected failure", failure);
         return new OpenAiException(500, "server_error", null, null, "The gateway failed to process the request.");
+    }
+
+    /** What went wrong with a backend connection, in words (never a class name). */
+    static String connectionFailure(java.io.IOException failure) {
+        String message = failure.getMessage() == null ? "" : failure.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (failure instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+            return "the backend closed the connection without answering";
+        }
+        if (failure instanceof org.apache.hc.core5.http.ConnectionClosedException || failure instanceof java.io.EOFException
+                || message.contains("closed") || message.contains("premature end")) {
+            return "the backend closed the connection before the answer was complete";
+        }
+        if (message.contains("reset")) {
+            return "the backend reset the connection";
+        }
+        if (message.contains("broken pipe")) {
+            return "the backend stopped reading the request";
+        }
+        if (failure instanceof javax.net.ssl.SSLException) {
+            return "the TLS connection to the backend failed";
+        }
+        return "the connection broke while the answer was being read";
     }
 
     private static String capitalise(String text) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.sse.SseEventIterator;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -22,6 +23,8 @@ import org.springframework.stereotype.Component;
 public class StreamWatchdog implements DisposableBean {
 
     private static final long TICK_MILLIS = 200;
+    /** The watch of the completion whose backend call this thread is making, for {@link #callStarted}. */
+    private static final ThreadLocal<Watch> CALLING = new ThreadLocal<>();
 
     private final long keepAliveNanos;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -40,6 +43,8 @@ public class StreamWatchdog implements DisposableBean {
         private final GatewayProperties.Timeouts timeouts;
         private final String model;
         private volatile SseEventIterator upstream;
+        /** The backend call in flight, before its answer's head arrived; dropped on timeout. */
+        private volatile ExecRuntime inFlight;
         private volatile ScheduledFuture<?> task;
 
         Watch(ChatCompletion completion, ModelDefinition model) {
@@ -71,7 +76,7 @@ public class StreamWatchdog implements DisposableBean {
         }
 
         private void timeout(OpenAiException error) {
-            completion.fail(error);
+            completion.timeOut(error);
             dropUpstream();
         }
 
@@ -79,6 +84,11 @@ public class StreamWatchdog implements DisposableBean {
             SseEventIterator events = upstream;
             if (events != null) {
                 events.abort();
+                return;
+            }
+            ExecRuntime call = inFlight;
+            if (call != null) {
+                call.discardEndpoint(); // the call waiting for the answer's head fails at once
             }
         }
 
@@ -94,12 +104,28 @@ public class StreamWatchdog implements DisposableBean {
     public Watch watch(ChatCompletion completion, ModelDefinition model) {
         Watch watch = new Watch(completion, model);
         watch.task = scheduler.scheduleWithFixedDelay(watch, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        CALLING.set(watch);
         return watch;
+    }
+
+    /**
+     * The HTTP client starts a backend call on this thread: if a completion is being watched here, its timeouts now
+     * also cover the wait for the answer's head (an HTTP client exec interceptor calls this).
+     */
+    public static void callStarted(ExecRuntime call) {
+        Watch watch = CALLING.get();
+        if (watch != null && !watch.completion.isOver()) {
+            watch.inFlight = call;
+            if (watch.completion.isOver()) {
+                watch.dropUpstream();
+            }
+        }
     }
 
     /** The backend answered: its stream can now be dropped on timeout or when the client leaves. */
     public void attach(Watch watch, SseEventIterator upstream) {
         watch.upstream = upstream;
+        watch.inFlight = null;
         if (watch.completion.isOver()) {
             watch.dropUpstream();
         }
@@ -107,8 +133,10 @@ public class StreamWatchdog implements DisposableBean {
 
     /** Stops watching (the watch also stops by itself once the completion is over). */
     public void release(Watch watch) {
+        CALLING.remove();
         if (watch != null) {
             watch.cancel();
+            watch.inFlight = null;
         }
     }
 

@@ -29,9 +29,7 @@ public class OpenAiErrorController implements ErrorController {
             case 404 -> new OpenAiError("Unknown request URL: " + target + ". " + SERVED, "invalid_request_error", null, "unknown_url");
             case 405 -> new OpenAiError("Method not allowed: " + target + ". " + SERVED, "invalid_request_error", null,
                     "method_not_allowed");
-            default -> new OpenAiError(status >= 500 ? "The gateway failed to process the request."
-                    : "The request could not be processed (HTTP " + status + ").",
-                    status >= 500 ? "server_error" : "invalid_request_error", null, null);
+            default -> ContainerErrors.describe(status);
         };
         return ResponseEntity.status(HttpStatus.valueOf(status)).contentType(MediaType.APPLICATION_JSON).body(error.envelope());
     }

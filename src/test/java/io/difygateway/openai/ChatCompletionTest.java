@@ -99,9 +99,24 @@ class ChatCompletionTest {
     }
 
     @Test
-    void aStreamWithoutAnyEventStillEndsProperly() {
+    void aBackendRouteThatFedNothingIsA502NotAnEmptyAnswer() {
+        BufferSseOutput output = new BufferSseOutput();
+        assertThatThrownBy(streaming(output, false)::finish).isInstanceOfSatisfying(OpenAiException.class, e -> {
+            assertThat(e.status()).isEqualTo(502);
+            assertThat(e.code()).isEqualTo("backend_no_answer");
+        });
+        assertThat(output.isBegun()).isFalse();
+        ChatCompletion nonStreamed = new ChatCompletion("chatcmpl-2", 1700000000L, "helpdesk", false, false,
+                ReasoningMode.REASONING_CONTENT, null, JSON);
+        assertThatThrownBy(nonStreamed::finish).isInstanceOfSatisfying(OpenAiException.class,
+                e -> assertThat(e.code()).isEqualTo("backend_no_answer"));
+    }
+
+    @Test
+    void aStreamWhoseEventsCarriedNoTextStillEndsProperly() {
         BufferSseOutput output = new BufferSseOutput();
         ChatCompletion completion = streaming(output, false);
+        completion.accept(List.of());
         completion.finish();
         List<JsonNode> chunks = chunks(output.text());
         assertThat(chunks).hasSize(2);

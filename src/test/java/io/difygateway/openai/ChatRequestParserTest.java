@@ -75,7 +75,7 @@ class ChatRequestParserTest {
             "part without type          | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{}]}]}`  | messages[0].content[0] | string 'type'",
             "text part without text     | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]}` | messages[0].content[0].text | must be a string",
             "no user message            | `{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}` | messages | role 'user'",
-            "last user message no text  | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:,\"}}]}]}` | messages | only images or files",
+            "last user message no text  | `{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}` | messages | only images or files",
             "stream a string            | `{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream | must be a boolean",
             "stream_options a string    | `{\"model\":\"m\",\"stream_options\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream_options | must be an object",
             "include_usage a number     | `{\"model\":\"m\",\"stream_options\":{\"include_usage\":1},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}` | stream_options.include_usage | must be a boolean",
@@ -87,5 +87,31 @@ class ChatRequestParserTest {
             assertThat(e.param()).isEqualTo("null".equals(param) ? null : param);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"[ | 5000", "{\"a\": | 3000"})
+    void aBodyNestedTooDeeplyIsA400SayingSo(String opening, int times) {
+        assertThatThrownBy(() -> parser.parse(opening.repeat(times)))
+                .isInstanceOfSatisfying(OpenAiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("nested too deeply").contains("1000");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\" | ends too early",
+            "{\"model\": NaN} | Non-standard token 'NaN'",
+            "{\"model\": 'm'} | Unexpected character",
+            "{model: 1} | Unexpected character",
+            "[1,] | Unexpected character"})
+    void jsonSyntaxErrorsSayWhatAndWhereWithoutParserInternals(String body, String what) {
+        assertThatThrownBy(() -> parser.parse(body))
+                .isInstanceOfSatisfying(OpenAiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains(what).contains("(line 1, column ")
+                            .doesNotContain("Source").doesNotContain("Feature").doesNotContain("REDACTED").doesNotContain("`");
+                });
     }
 }

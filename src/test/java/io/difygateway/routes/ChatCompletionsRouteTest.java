@@ -193,6 +193,56 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void anInStreamDifyErrorEndsTheRunWithoutAStopCall() throws Exception {
+        while (DIFY.awaitStop(Duration.ZERO) != null) {
+            // drop the stop calls of earlier tests
+        }
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-error-midway.sse"), Duration.ZERO));
+        assertThat(postJson("/v1/chat/completions", chat("helpdesk", true, "hi")).body()).contains("completion_request_error");
+        assertThat(DIFY.awaitStop(Duration.ofMillis(1500))).as("Dify already ended the run").isNull();
+    }
+
+    @Test
+    void anInStreamQuotaErrorHasTheCodeOfTheHttpOne() throws Exception {
+        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("task-q", "Hel"),
+                "data: {\"event\": \"error\", \"task_id\": \"task-q\", \"status\": 400, \"code\": \"provider_quota_exceeded\","
+                        + " \"message\": \"Your quota for Dify Hosted Model Provider has been exhausted.\"}\n\n"), Duration.ZERO));
+        List<JsonNode> chunks = chunks(postJson("/v1/chat/completions", chat("helpdesk", true, "hi")).body());
+        JsonNode error = chunks.get(chunks.size() - 1).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("insufficient_quota");
+        assertThat(error.get("code").asText()).isEqualTo("insufficient_quota");
+        DIFY.respondWith(FakeDify.stream(List.of("data: {\"event\": \"error\", \"status\": 400, \"code\": \"provider_quota_exceeded\","
+                + " \"message\": \"exhausted\"}\n\n"), Duration.ZERO));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", false, "hi")), 429, "insufficient_quota", "no model quota left");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aResponseHeadWithoutEventsTimesOutAtTheFirstEventDeadlineNotTheIdleOne(CapturedOutput output) throws Exception {
+        DIFY.respondWith((exchange, dify) -> {
+            FakeDify.stream(List.of(), Duration.ZERO).respond(exchange, dify);
+            FakeDify.silence(Duration.ofSeconds(5)).respond(exchange, dify);
+        });
+        long start = System.nanoTime();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("patient", true, "hi"));
+        assertOpenAiError(response, 504, "upstream_timeout", "first-event timeout of 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3000));
+        String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+        List<String> lines = output.getOut().lines().filter(line -> line.contains(requestId)).toList();
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("WARN").contains("504 upstream_timeout for model patient"));
+        assertThat(output.getOut()).doesNotContain("SocketTimeoutException").doesNotContain("\tat org.apache");
+    }
+
+    @Test
+    void noResponseHeadTimesOutAtTheFirstEventDeadlineNotTheIdleOne() throws Exception {
+        DIFY.respondWith(FakeDify.silence(Duration.ofSeconds(5)));
+        long start = System.nanoTime();
+        assertOpenAiError(postJson("/v1/chat/completions", chat("patient", false, "hi")), 504, "upstream_timeout",
+                "first-event timeout of 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3000));
+    }
+
+    @Test
     void anInStreamDifyErrorOfANonStreamedRequestIsAnHttpError() throws Exception {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-error-midway.sse"), Duration.ZERO));
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", false, "hi"));
@@ -355,7 +405,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode body = json(response.body());
         assertThat(body.get("object").asText()).isEqualTo("list");
-        assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline", "summarize", "writer", "strict", "vision", "slowinfo", "oneshot", "tasks", "vllm", "local");
+        assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline", "summarize", "writer", "strict", "vision", "slowinfo", "oneshot", "tasks", "patient", "vllm", "local");
         JsonNode helpdesk = body.get("data").get(0);
         assertThat(helpdesk.get("object").asText()).isEqualTo("model");
         assertThat(helpdesk.get("owned_by").asText()).isEqualTo("dify");

@@ -21,7 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
  * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
  * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
- * without conversation reuse), {@code tasks} (answers {@code agent}'s background tasks), {@code vllm} (an
+ * without conversation reuse), {@code tasks} (answers {@code agent}'s background tasks), {@code patient} (chat with
+ * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
  * OpenAI-compatible server) and {@code local} (Ollama's native API), the last two also served by the fake.
  * All test classes share one Spring context.
  */
@@ -96,6 +97,9 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.oneshot.conversation", () -> "stateless");
         model(registry, "tasks", "chat", "app-tasks-secret");
         registry.add("gateway.models.agent.task-model", () -> "tasks");
+        model(registry, "patient", "chat", "app-patient-secret");
+        registry.add("gateway.models.patient.timeouts.first-event", () -> "1s");
+        registry.add("gateway.models.patient.timeouts.idle", () -> "10s");
         registry.add("gateway.models.vllm.backend", () -> "openai");
         registry.add("gateway.models.vllm.base-url", DIFY::baseUrl);
         registry.add("gateway.models.vllm.api-key", () -> "sk-upstream-vllm-key");
