@@ -78,6 +78,8 @@ public class JsonRequestFilter extends OncePerRequestFilter {
         // the unread rest of a rejected body is not worth draining
         response.setHeader("Connection", "close");
         json.writeValue(response.getOutputStream(), error.toError().envelope());
+        // sent now: the container would otherwise hold it while it tries to swallow the unread body
+        response.flushBuffer();
     }
 
     /** The request with its body read into memory and declared as UTF-8 JSON. */

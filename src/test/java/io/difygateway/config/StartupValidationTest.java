@@ -60,4 +60,51 @@ class StartupValidationTest {
             assertThat(context.getBean(ModelRegistry.class).resolve("helpdesk").backend()).isEqualTo("dify");
         }
     }
+
+    @Test
+    void anUnknownModelKeyStopsStartupNamingItAndTheNearestValidKey() {
+        assertThatThrownBy(() -> start("gateway.models.helpdesk.base-url=http://dify.internal/v1",
+                "gateway.models.helpdesk.api-key=app-x", "gateway.models.helpdesk.upstream-modle=gpt-4o"))
+                .satisfies(e -> assertThat(rootOf(e)).isInstanceOf(GatewayConfigException.class)
+                        .hasMessageContaining("gateway.models.helpdesk.upstream-modle")
+                        .satisfies(problem -> assertThat(((GatewayConfigException) problem).action())
+                                .contains("gateway.models.helpdesk.upstream-model")));
+    }
+
+    @Test
+    void anUnknownKeyAnywhereUnderGatewayStopsStartup() {
+        assertThatThrownBy(() -> start("gateway.upstream.timeouts.frist-event=5s"))
+                .satisfies(e -> assertThat(((GatewayConfigException) rootOf(e)).action()).contains("gateway.upstream.timeouts.first-event"));
+    }
+
+    @Test
+    void relaxedFormsOfValidKeysAndFreeInputKeysStart() {
+        try (ConfigurableApplicationContext context = start("gateway.models.helpdesk.base-url=http://dify.internal/v1",
+                "gateway.models.helpdesk.api_key=app-x", "gateway.models.helpdesk.upstreamModel=m",
+                "gateway.models.helpdesk.inputs.any-variable_name=v", "gateway.models.helpdesk.timeouts.first_event=3s")) {
+            assertThat(context.getBean(ModelRegistry.class).resolve("helpdesk").timeouts().firstEvent()).hasSeconds(3);
+        }
+    }
+
+    @Test
+    void withoutRouteFilesStartupSaysWhereItLookedAndWhichPropertySetsIt() {
+        assertThatThrownBy(() -> start("camel.main.routes-include-pattern=file:docs/*.yaml"))
+                .satisfies(e -> assertThat(rootOf(e)).isInstanceOf(GatewayConfigException.class)
+                        .hasMessageContaining("No route files were found")
+                        .hasMessageContaining("camel.main.routes-include-pattern=file:docs/*.yaml")
+                        .hasMessageContaining(java.nio.file.Path.of("").toAbsolutePath().toString()));
+    }
+
+    @Test
+    void aRoutesFolderThatDoesNotExistIsReportedByName() {
+        org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment()
+                .withProperty("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        java.nio.file.NoSuchFileException missing = new java.nio.file.NoSuchFileException("routes");
+        org.springframework.boot.diagnostics.FailureAnalysis analysis = new MissingRoutesFolderFailureAnalyzer(environment)
+                .analyze(new IllegalStateException("Failed to start Camel", missing));
+        assertThat(analysis.getDescription()).contains("No route files were found")
+                .contains(java.nio.file.Path.of("routes").toAbsolutePath().toString()).contains("camel.main.routes-include-pattern=file:routes/*.yaml");
+        assertThatThrownBy(() -> start("camel.main.routes-include-pattern=file:no-such-folder/*.yaml"))
+                .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
 }
