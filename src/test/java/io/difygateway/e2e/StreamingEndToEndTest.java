@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 /** Real HTTP on both sides: events reach the client while Dify is still sending; a vanished client stops Dify. */
 class StreamingEndToEndTest extends GatewayTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.CamelContext camel;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpRequest streamingRequest(String user) {
@@ -72,6 +75,45 @@ class StreamingEndToEndTest extends GatewayTestBase {
         List<String> frames = IntStream.range(0, total).mapToObj(i -> FakeDify.messageFrame("task-4711", "t" + i + " ")).toList();
         DIFY.respondWith(FakeDify.stream(frames, Duration.ofMillis(50)));
 
+        int contentChunks = leaveAfterThreeChunks();
+        assertThat(contentChunks).isEqualTo(3);
+
+        FakeDify.Request stop = DIFY.awaitStop(Duration.ofSeconds(5));
+        assertThat(stop).as("the gateway called Dify's stop endpoint").isNotNull();
+        assertThat(stop.path()).isEqualTo("/v1/chat-messages/task-4711/stop");
+        assertThat(stop.header("Authorization")).isEqualTo("Bearer " + HELPDESK_KEY);
+        assertThat(JSON.readTree(stop.body()).get("user").asText()).isEqualTo("leaving-user");
+
+        assertThat(DIFY.awaitWriteFailure(Duration.ofSeconds(5))).as("the gateway dropped the Dify connection").isTrue();
+        assertThat(DIFY.framesWritten()).as("the Dify stream was not drained to its end").isLessThan(total / 2);
+    }
+
+    @Test
+    void stopCallsForManyTasksShareOneEndpointInsteadOfCreatingOnePerTask() throws Exception {
+        java.util.function.IntSupplier httpEndpoints = () -> (int) camel.getEndpoints().stream()
+                .filter(endpoint -> endpoint.getEndpointUri().startsWith("http")).count();
+        while (DIFY.awaitStop(Duration.ZERO) != null) {
+            // drop the stop calls of earlier tests
+        }
+        int before = -1;
+        for (int round = 0; round < 4; round++) {
+            String task = "task-leak-" + round;
+            DIFY.respondWith(FakeDify.stream(IntStream.range(0, 100).mapToObj(i -> FakeDify.messageFrame(task, "t" + i + " ")).toList(),
+                    Duration.ofMillis(50)));
+            leaveAfterThreeChunks();
+            FakeDify.Request stop = DIFY.awaitStop(Duration.ofSeconds(5));
+            assertThat(stop).isNotNull();
+            assertThat(stop.path()).isEqualTo("/v1/chat-messages/" + task + "/stop");
+            assertThat(DIFY.awaitWriteFailure(Duration.ofSeconds(5))).as("the fake's stream of this round has ended").isTrue();
+            if (round == 0) {
+                before = httpEndpoints.getAsInt();
+            }
+        }
+        assertThat(httpEndpoints.getAsInt()).as("HTTP endpoints (each with its own client and evictor thread)").isEqualTo(before);
+    }
+
+    /** Streams a chat over a raw socket and closes it after three content chunks, as Open WebUI's Stop button does. */
+    private int leaveAfterThreeChunks() throws Exception {
         String body = "{\"model\":\"helpdesk\",\"stream\":true,\"user\":\"leaving-user\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}]}";
         int contentChunks = 0;
@@ -89,15 +131,6 @@ class StreamingEndToEndTest extends GatewayTestBase {
                 }
             }
         }
-        assertThat(contentChunks).isEqualTo(3);
-
-        FakeDify.Request stop = DIFY.awaitStop(Duration.ofSeconds(5));
-        assertThat(stop).as("the gateway called Dify's stop endpoint").isNotNull();
-        assertThat(stop.path()).isEqualTo("/v1/chat-messages/task-4711/stop");
-        assertThat(stop.header("Authorization")).isEqualTo("Bearer " + HELPDESK_KEY);
-        assertThat(JSON.readTree(stop.body()).get("user").asText()).isEqualTo("leaving-user");
-
-        assertThat(DIFY.awaitWriteFailure(Duration.ofSeconds(5))).as("the gateway dropped the Dify connection").isTrue();
-        assertThat(DIFY.framesWritten()).as("the Dify stream was not drained to its end").isLessThan(total / 2);
+        return contentChunks;
     }
 }
