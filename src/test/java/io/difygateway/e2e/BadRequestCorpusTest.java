@@ -48,6 +48,23 @@ class BadRequestCorpusTest extends GatewayTestBase {
         });
     }
 
+    @Test
+    void requestsTomcatRefusesGetTheRightStatusAndCode() throws Exception {
+        Map<String, Integer> statuses = new LinkedHashMap<>();
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (String path : List.of("/v1/models/%00", "/v1/models/..%2F..%2Fetc%2Fpasswd")) {
+            Response response = send(raw(path, "GET " + path + " HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n").request());
+            statuses.put(path, response.status());
+            codes.put(path, JSON.readTree(response.body()).at("/error/code").asText());
+        }
+        Response big = send(raw("big", "GET /v1/models HTTP/1.1\r\nHost: gw\r\nX-Big: " + "a".repeat(65_536) + "\r\n\r\n").request());
+        statuses.put("64 KB header", big.status());
+        codes.put("64 KB header", JSON.readTree(big.body()).at("/error/code").asText());
+        assertThat(statuses).containsExactly(Map.entry("/v1/models/%00", 400), Map.entry("/v1/models/..%2F..%2Fetc%2Fpasswd", 400),
+                Map.entry("64 KB header", 431));
+        assertThat(codes.values()).containsExactly("malformed_request", "malformed_request", "request_header_too_large");
+    }
+
     private void assertOpenAiError(Case c) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Response response = send(c.request());

@@ -62,4 +62,23 @@ class OpenAiErrorResponderTest {
         assertThat(exchange.getMessage().getHeader("x-should-retry")).isEqualTo("false");
         return JSON.readTree(exchange.getMessage().getBody(String.class)).path("error");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("brokenConnections")
+    void aBrokenBackendConnectionIsSaidInWordsNeverAClassName(java.io.IOException failure, String words) {
+        OpenAiException error = OpenAiErrorResponder.toOpenAi(new RuntimeException(failure), "m");
+        assertThat(error.status()).isEqualTo(502);
+        assertThat(error.code()).isEqualTo("upstream_connection_lost");
+        assertThat(error.getMessage()).contains(words).doesNotContain("Exception").doesNotContain(failure.getClass().getSimpleName());
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> brokenConnections() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(new org.apache.hc.core5.http.NoHttpResponseException("127.0.0.1:5001 failed to respond"),
+                        "closed the connection without answering"),
+                org.junit.jupiter.params.provider.Arguments.of(new org.apache.hc.core5.http.ConnectionClosedException("Premature end of chunk coded message body"),
+                        "closed the connection before the answer was complete"),
+                org.junit.jupiter.params.provider.Arguments.of(new java.net.SocketException("Connection reset"), "reset the connection"),
+                org.junit.jupiter.params.provider.Arguments.of(new java.io.IOException("weird"), "the connection broke"));
+    }
 }
