@@ -1,7 +1,6 @@
 package io.difygateway.openai;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** Starts, feeds and finishes {@link ChatCompletion}s; the routes call it by bean name. */
+/** Starts and finishes {@link ChatCompletion}s (the front door's openCompletion and finishCompletion steps). */
 @Component("chatCompletions")
 public class ChatCompletions {
 
@@ -41,11 +40,6 @@ public class ChatCompletions {
         metrics.streamStarted(model.id());
         return new ChatCompletion(id, clock.instant().getEpochSecond(), request.model(), request.stream(),
                 request.includeUsage(), backgroundTask ? ReasoningMode.OFF : model.reasoning(), output, json);
-    }
-
-    /** Applies the events mapped from one backend event. */
-    public void accept(ChatCompletion completion, List<CompletionEvent> events) {
-        completion.accept(events);
     }
 
     /** Ends the completion: the {@code chat.completion} JSON when not streaming, else null (already written). */

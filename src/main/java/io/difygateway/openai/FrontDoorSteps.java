@@ -1,6 +1,11 @@
 package io.difygateway.openai;
 
 import static io.difygateway.openai.GatewayVariables.BACKEND;
+import static io.difygateway.openai.GatewayVariables.BASE_URL;
+import static io.difygateway.openai.GatewayVariables.CONNECT_MILLIS;
+import static io.difygateway.openai.GatewayVariables.MODEL_ID;
+import static io.difygateway.openai.GatewayVariables.SOCKET_MILLIS;
+import static io.difygateway.openai.GatewayVariables.UPSTREAM_MODEL;
 import static io.difygateway.openai.GatewayVariables.BACKGROUND_TASK;
 import static io.difygateway.openai.GatewayVariables.CALLER;
 import static io.difygateway.openai.GatewayVariables.CHAT_REQUEST;
@@ -63,13 +68,18 @@ public class FrontDoorSteps {
         return exchange -> exchange.setVariable(BACKGROUND_TASK, tasks.detect(chatRequest(exchange), exchange.getMessage().getHeaders()));
     }
 
-    /** chatRequest, backgroundTask → model, backend (404 for an unknown model). */
+    /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel, timeouts (404). */
     @Bean
     Processor resolveModel(ModelRegistry models) {
         return exchange -> {
             ModelDefinition model = models.resolve(chatRequest(exchange).model(), backgroundTask(exchange));
             exchange.setVariable(MODEL, model);
             exchange.setVariable(BACKEND, model.backend());
+            exchange.setVariable(MODEL_ID, model.id());
+            exchange.setVariable(BASE_URL, model.baseUrl());
+            exchange.setVariable(UPSTREAM_MODEL, model.upstreamModelName());
+            exchange.setVariable(CONNECT_MILLIS, model.connectMillis());
+            exchange.setVariable(SOCKET_MILLIS, model.socketMillis());
         };
     }
 
