@@ -34,6 +34,20 @@ public class BackendSteps {
     /** Exchange variable: the upstream body's {@link SseEventIterator}, for the streaming split. */
     public static final String UPSTREAM_EVENTS = "upstreamEvents";
 
+    /** model → headers: every header cleared, then only Authorization (Bearer key, when it has one) and Content-Type JSON. */
+    @Bean
+    Processor upstreamRequestHeaders() {
+        return exchange -> {
+            Message message = exchange.getMessage();
+            message.getHeaders().clear();
+            String key = model(exchange).apiKey();
+            if (key != null && !key.isEmpty()) {
+                message.setHeader("Authorization", "Bearer " + key);
+            }
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        };
+    }
+
     /** completion, model → watch: keep-alives and the model's timeouts from now on. */
     @Bean
     Processor watchCompletion(StreamWatchdog watchdog) {

@@ -1,0 +1,260 @@
+package io.difygateway.dify;
+
+import static io.difygateway.openai.GatewayVariables.BACKGROUND_TASK;
+import static io.difygateway.openai.GatewayVariables.CHAT_REQUEST;
+import static io.difygateway.openai.GatewayVariables.COMPLETION;
+import static io.difygateway.openai.GatewayVariables.END_USER;
+import static io.difygateway.openai.GatewayVariables.MODEL;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import io.difygateway.config.ModelDefinition;
+import io.difygateway.conversation.Conversation;
+import io.difygateway.conversation.ConversationTracker;
+import io.difygateway.openai.ChatCompletion;
+import io.difygateway.openai.ChatCompletionRequest;
+import io.difygateway.sse.SseEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Dify backend's route steps (routes/backends/dify.camel.yaml) as named processors and predicates over flat
+ * exchange variables: the front door's, and {@code conversation}, {@code difyCall}, {@code difyStream},
+ * {@code difyUploads}, {@code difyUpload}, {@code difyFiles}, {@code difyRunUrl}, {@code difyStopUrl}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DifySteps {
+
+    static final String CONVERSATION = "conversation";
+    static final String CALL = "difyCall";
+    static final String STREAM = "difyStream";
+    static final String UPLOADS = "difyUploads";
+    static final String UPLOAD = "difyUpload";
+    static final String FILES = "difyFiles";
+    static final String RUN_URL = "difyRunUrl";
+    static final String STOP_URL = "difyStopUrl";
+
+    /** chatRequest, model, endUser, headers, backgroundTask → conversation (continued, or a new one). */
+    @Bean
+    Processor difyOpenConversation(ConversationTracker conversations) {
+        return exchange -> exchange.setVariable(CONVERSATION, conversations.open(chatRequest(exchange), model(exchange),
+                exchange.getVariable(END_USER, String.class), exchange.getMessage().getHeaders(), backgroundTask(exchange)));
+    }
+
+    /** model → true when the app's /info and /parameters have not been read yet (or a failed read may be retried). */
+    @Bean
+    Predicate difyAppUnread(DifyAppCatalog catalog) {
+        return exchange -> catalog.needsRead(model(exchange));
+    }
+
+    /** model → difyCall: the attempts and base URLs of this request's run call. */
+    @Bean
+    Processor difyStartCall(DifyCalls calls) {
+        return exchange -> exchange.setVariable(CALL, calls.start(model(exchange)));
+    }
+
+    /** difyCall → true while a (first or further) attempt is due. */
+    @Bean
+    Predicate difyCallAgain(DifyCalls calls) {
+        return exchange -> calls.again(call(exchange));
+    }
+
+    /** difyCall, HTTP status, body → a proxy's 502/503 marks one more attempt (the answer is dropped). */
+    @Bean
+    Processor difyCallAnswered(DifyCalls calls) {
+        return exchange -> calls.answered(call(exchange), status(exchange), body(exchange));
+    }
+
+    /** difyCall, the caught exception → one more attempt where nothing can have run, else the exception again. */
+    @Bean
+    Processor difyCallFailed(DifyCalls calls) {
+        return exchange -> calls.failed(call(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /** conversation, HTTP status → true when Dify no longer knows the continued conversation (404). */
+    @Bean
+    Predicate difyConversationLost(ConversationTracker conversations) {
+        return exchange -> conversations.lost(conversation(exchange), status(exchange));
+    }
+
+    /** body, conversation → the 404 answer dropped; the conversation starts afresh with the whole history. */
+    @Bean
+    Processor difyStartOver(DifyErrorMapper errors, ConversationTracker conversations) {
+        return exchange -> {
+            errors.discard(body(exchange));
+            conversations.startOver(conversation(exchange));
+        };
+    }
+
+    /** HTTP status, Content-Type, Retry-After, body → nothing for an event stream, else the closest OpenAI error. */
+    @Bean
+    Processor difyCheckAnswer(DifyErrorMapper errors) {
+        return exchange -> {
+            Message message = exchange.getMessage();
+            errors.check(status(exchange), message.getHeader(Exchange.CONTENT_TYPE, String.class),
+                    message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id());
+        };
+    }
+
+    /** model, backgroundTask → difyStream: the state of mapping this run's events. */
+    @Bean
+    Processor difyOpenStream(DifyEventMapper mapper) {
+        return exchange -> exchange.setVariable(STREAM, mapper.open(model(exchange), backgroundTask(exchange)));
+    }
+
+    /** body (one Dify event), difyStream → body: its completion events. */
+    @Bean
+    Processor difyMapEvent(DifyEventMapper mapper) {
+        return exchange -> exchange.getMessage().setBody(mapper.map(exchange.getMessage().getBody(SseEvent.class),
+                exchange.getVariable(STREAM, DifyStreamState.class)));
+    }
+
+    /** conversation, chatRequest, completion → what the Dify conversation has now seen (nothing after a failure). */
+    @Bean
+    Processor difyRemember(ConversationTracker conversations) {
+        return exchange -> conversations.remember(conversation(exchange), chatRequest(exchange), completion(exchange));
+    }
+
+    /** difyCall, chatRequest, model, endUser, difyFiles, conversation → difyRunUrl and body: the run call. */
+    @Bean
+    Processor difyRunRequest(DifyCalls calls, DifyRequestMapper requests) {
+        return exchange -> {
+            exchange.setVariable(RUN_URL, calls.runUrl(call(exchange)));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> files = exchange.getVariable(FILES, List.class);
+            exchange.getMessage().setBody(requests.runBody(chatRequest(exchange), model(exchange), exchange.getVariable(END_USER, String.class),
+                    files, conversation(exchange)));
+        };
+    }
+
+    /** completion → true when Dify gave the run a task id, which a stop call needs. */
+    @Bean
+    Predicate difyTaskKnown() {
+        return exchange -> completion(exchange).upstreamTaskId() != null;
+    }
+
+    /** difyCall, completion, endUser → difyStopUrl and body: the stop call of the run's task. */
+    @Bean
+    Processor difyStopRequest(DifyCalls calls, DifyRequestMapper requests) {
+        return exchange -> {
+            exchange.setVariable(STOP_URL, calls.stopUrl(call(exchange), completion(exchange).upstreamTaskId()));
+            exchange.getMessage().setBody(requests.stopBody(exchange.getVariable(END_USER, String.class)));
+        };
+    }
+
+    /** chatRequest, model → difyUploads (400 when the app cannot take the attachments), difyFiles so far. */
+    @Bean
+    Processor difyPlanUploads(DifyFileUploads uploads) {
+        return exchange -> {
+            DifyFileUploads.Plan plan = uploads.plan(chatRequest(exchange), model(exchange));
+            exchange.setVariable(UPLOADS, plan);
+            exchange.setVariable(FILES, plan.getDifyFiles());
+        };
+    }
+
+    /** difyUploads → body: the uploads still to make, for a split. */
+    @Bean
+    Processor difyPendingUploads() {
+        return exchange -> exchange.getMessage().setBody(exchange.getVariable(UPLOADS, DifyFileUploads.Plan.class).getPendingUploads());
+    }
+
+    /** body (one pending upload), endUser, model → difyUpload; body: its multipart request; headers: the key only. */
+    @Bean
+    Processor difyUploadRequest(DifyFileUploads uploads) {
+        return exchange -> {
+            DifyFileUploads.PendingUpload upload = exchange.getMessage().getBody(DifyFileUploads.PendingUpload.class);
+            exchange.setVariable(UPLOAD, upload);
+            Message message = exchange.getMessage();
+            message.getHeaders().clear();
+            message.setBody(uploads.multipart(upload, exchange.getVariable(END_USER, String.class)));
+            message.setHeader("Authorization", "Bearer " + model(exchange).apiKey());
+            message.setHeader(Exchange.HTTP_URI, model(exchange).baseUrl() + "/files/upload");
+        };
+    }
+
+    /** difyUploads, difyUpload, HTTP status, body → the file added to difyFiles, or a 400/413/502 naming the reason. */
+    @Bean
+    Processor difyUploaded(DifyFileUploads uploads) {
+        return exchange -> uploads.uploaded(exchange.getVariable(UPLOADS, DifyFileUploads.Plan.class),
+                exchange.getVariable(UPLOAD, DifyFileUploads.PendingUpload.class), status(exchange),
+                exchange.getMessage().getBody(String.class), model(exchange).id());
+    }
+
+    /** model → marked as being read (so that concurrent requests do not read it too). */
+    @Bean
+    Processor difyReadingApp(DifyAppCatalog catalog) {
+        return exchange -> catalog.reading(model(exchange));
+    }
+
+    /** model, HTTP status, body → the app's name and description from GET /info. */
+    @Bean
+    Processor difyAcceptInfo(DifyAppCatalog catalog) {
+        return exchange -> catalog.acceptInfo(model(exchange), status(exchange), exchange.getMessage().getBody(String.class));
+    }
+
+    /** model, HTTP status, body → the app's input form and file settings from GET /parameters. */
+    @Bean
+    Processor difyAcceptParameters(DifyAppCatalog catalog) {
+        return exchange -> catalog.acceptParameters(model(exchange), status(exchange), exchange.getMessage().getBody(String.class));
+    }
+
+    /** model, the caught exception → the read's failure, remembered (retried by a later request). */
+    @Bean
+    Processor difyReadFailed(DifyAppCatalog catalog) {
+        return exchange -> catalog.failed(model(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /** body: every Dify model, for the background refresh's split. */
+    @Bean
+    Processor difyModels(DifyAppCatalog catalog) {
+        return exchange -> exchange.getMessage().setBody(catalog.difyModels());
+    }
+
+    /** body (one model) → model, baseUrl, for the app read of the background refresh. */
+    @Bean
+    Processor difyModelFromBody() {
+        return exchange -> {
+            ModelDefinition model = exchange.getMessage().getBody(ModelDefinition.class);
+            exchange.setVariable(MODEL, model);
+            exchange.setVariable(io.difygateway.openai.GatewayVariables.BASE_URL, model.baseUrl());
+        };
+    }
+
+    private static ChatCompletionRequest chatRequest(Exchange exchange) {
+        return exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class);
+    }
+
+    private static ModelDefinition model(Exchange exchange) {
+        return exchange.getVariable(MODEL, ModelDefinition.class);
+    }
+
+    private static ChatCompletion completion(Exchange exchange) {
+        return exchange.getVariable(COMPLETION, ChatCompletion.class);
+    }
+
+    private static Conversation conversation(Exchange exchange) {
+        return exchange.getVariable(CONVERSATION, Conversation.class);
+    }
+
+    private static DifyCalls.Call call(Exchange exchange) {
+        return exchange.getVariable(CALL, DifyCalls.Call.class);
+    }
+
+    private static boolean backgroundTask(Exchange exchange) {
+        return Boolean.TRUE.equals(exchange.getVariable(BACKGROUND_TASK, Boolean.class));
+    }
+
+    private static Integer status(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    }
+
+    private static InputStream body(Exchange exchange) {
+        return exchange.getMessage().getBody(InputStream.class);
+    }
+}
