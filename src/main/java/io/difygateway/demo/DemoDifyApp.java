@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelRegistry;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +44,8 @@ public class DemoDifyApp {
     }
 
     /** {@code POST /chat-messages}: streams the demo answer to the response. */
-    public void chatMessages(String body, String authorization, HttpServletResponse response) throws IOException {
+    public void chatMessages(@Body String body, @Header("Authorization") String authorization,
+                             @Header(Exchange.HTTP_SERVLET_RESPONSE) HttpServletResponse response) throws IOException {
         if (!authorized(authorization, response)) {
             return;
         }
@@ -94,7 +98,8 @@ public class DemoDifyApp {
     }
 
     /** {@code GET /info} and {@code GET /parameters}: what the demo app says about itself. */
-    public void about(String resource, String authorization, HttpServletResponse response) throws IOException {
+    public void about(@Header("resource") String resource, @Header("Authorization") String authorization,
+                      @Header(Exchange.HTTP_SERVLET_RESPONSE) HttpServletResponse response) throws IOException {
         if (!authorized(authorization, response)) {
             return;
         }
@@ -115,7 +120,8 @@ public class DemoDifyApp {
     }
 
     /** {@code POST /chat-messages/{task_id}/stop}: ends that stream early, as Dify does. */
-    public void stop(String taskId, String authorization, HttpServletResponse response) throws IOException {
+    public void stop(@Header("taskId") String taskId, @Header("Authorization") String authorization,
+                     @Header(Exchange.HTTP_SERVLET_RESPONSE) HttpServletResponse response) throws IOException {
         if (!authorized(authorization, response)) {
             return;
         }

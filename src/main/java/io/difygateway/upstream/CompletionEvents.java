@@ -9,6 +9,9 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import io.difygateway.openai.CompletionEvent;
 import io.difygateway.openai.OpenAiException;
+import io.difygateway.sse.SseEvent;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +40,18 @@ public class CompletionEvents {
         }
         return of(read(event, textPath, String.class), read(event, promptTokensPath, Long.class),
                 read(event, completionTokensPath, Long.class), read(event, errorPath, String.class));
+    }
+
+    /**
+     * {@link #fromJson} for a bean step of a streaming split: the event is the body, the JSONPath expressions are the
+     * flat variables {@code eventTextPath}, {@code eventPromptTokensPath}, {@code eventCompletionTokensPath} and
+     * {@code eventErrorPath}, which the backend route sets once per request.
+     */
+    public List<CompletionEvent> fromEvent(@Body SseEvent event, @Variable("eventTextPath") String textPath,
+                                          @Variable("eventPromptTokensPath") String promptTokensPath,
+                                          @Variable("eventCompletionTokensPath") String completionTokensPath,
+                                          @Variable("eventErrorPath") String errorPath) {
+        return fromJson(event == null ? null : event.data(), textPath, promptTokensPath, completionTokensPath, errorPath);
     }
 
     private static <T> T read(DocumentContext event, String path, Class<T> type) {

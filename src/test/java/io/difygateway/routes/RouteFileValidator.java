@@ -44,6 +44,11 @@ final class RouteFileValidator {
 
     private static final Set<String> SCALAR_FORBIDDEN = Set.of("to", "toD", "wireTap", "enrich", "pollEnrich", "log");
     private static final Pattern DIRECT = Pattern.compile("^direct:([A-Za-z0-9_.-]+)$");
+    /** ${variable.a.b}, ${variable.a.m()}, ${header.a.b}, ${body.x}, ${body[0]}: a walk into an object. */
+    private static final Pattern OGNL = Pattern.compile("\\$\\{(?:(?:variable|header|exchangeProperty)\\.[A-Za-z0-9_-]+[.(\\[]|body[.\\[])");
+    private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
+    /** Variables whose values come from the configuration, so a toD over them makes a bounded number of endpoints. */
+    private static final Set<String> CONFIGURATION_BOUND = Set.of("variable.baseUrl", "variable.difyRunUrl");
 
     private final JsonSchema schema;
     private final List<String> problems = new ArrayList<>();
@@ -116,6 +121,7 @@ final class RouteFileValidator {
             }
         }
         checkSteps(file, json, new ArrayList<>(), lines);
+        checkBackendFileName(file, json, lines);
     }
 
     private void checkRoute(Path file, JsonNode route, List<Object> path, Map<List<Object>, Integer> lines) {
@@ -144,8 +150,9 @@ final class RouteFileValidator {
                     problems.add(file + ":" + lineOf(child, lines) + ": '" + field.getKey() + ": " + field.getValue().asText()
                             + "' is the compact form; write it with uri (and parameters) or message");
                 }
-                if ("split".equals(field.getKey()) && field.getValue().path("streaming").asBoolean(false)) {
-                    checkPerEventSteps(file, field.getValue().path("steps"), childOf(child, "steps"), lines);
+                checkNamedSteps(file, field.getKey(), field.getValue(), child, lines);
+                if ("toD".equals(field.getKey())) {
+                    checkDynamicUpstream(file, field.getValue(), child, lines);
                 }
                 if (List.of("to", "wireTap", "enrich").contains(field.getKey())) {
                     Matcher direct = DIRECT.matcher(field.getValue().path("uri").asText(field.getValue().asText("")));
@@ -162,21 +169,51 @@ final class RouteFileValidator {
         }
     }
 
-    /** Inside a streaming split (once per event), a bean is called with a bean step: the method language copies the exchange. */
-    private void checkPerEventSteps(Path file, JsonNode node, List<Object> path, Map<List<Object>, Integer> lines) {
-        if (node.isObject()) {
-            node.fields().forEachRemaining(field -> {
-                List<Object> child = childOf(path, field.getKey());
-                if ("method".equals(field.getKey()) && field.getValue().isObject()) {
-                    problems.add(file + ":" + lineOf(child, lines) + ": a 'method' expression runs for every event of this streaming split"
-                            + " and copies the exchange twice each time; call '" + field.getValue().path("ref").asText() + "' with a bean step");
-                }
-                checkPerEventSteps(file, field.getValue(), child, lines);
-            });
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                checkPerEventSteps(file, node.get(i), childOf(path, i), lines);
+    /**
+     * Route steps call Java by name: no {@code method} expression and no bean call with an argument list (each copies
+     * the exchange twice), no OGNL path into an object or the body ({@code ${variable.model.id}}, {@code ${body.data}}).
+     */
+    private void checkNamedSteps(Path file, String key, JsonNode value, List<Object> path, Map<List<Object>, Integer> lines) {
+        String at = file + ":" + lineOf(path, lines);
+        if ("method".equals(key) && value.isObject()) {
+            problems.add(at + ": a 'method' expression copies the exchange twice per call; call '" + value.path("ref").asText()
+                    + "' with a process step (a Processor bean) or a bean step whose parameters bind by annotation");
+        } else if ("method".equals(key) && value.asText("").contains("(")) {
+            problems.add(at + ": 'method: " + value.asText() + "' passes arguments as expressions; bind them by annotation"
+                    + " (@Body, @Header, @Variable) or use a process step");
+        } else if (value.isTextual() && OGNL.matcher(value.asText()).find()) {
+            problems.add(at + ": '" + value.asText() + "' walks into an object (OGNL, ~4 µs a step); read a flat variable"
+                    + " (routes/README.md, \"Exchange variables\")");
+        }
+    }
+
+    /** A toD to an upstream URI may only vary with the configuration (base URLs), never per request: each URI is an endpoint. */
+    private void checkDynamicUpstream(Path file, JsonNode toD, List<Object> path, Map<List<Object>, Integer> lines) {
+        String uri = toD.path("uri").asText(toD.asText(""));
+        if (uri.startsWith("direct:")) {
+            return;
+        }
+        Matcher expression = EXPRESSION.matcher(uri);
+        while (expression.find()) {
+            if (!CONFIGURATION_BOUND.contains(expression.group(1))) {
+                problems.add(file + ":" + lineOf(path, lines) + ": toD to '" + uri + "' creates an endpoint (HTTP client, pool, evictor"
+                        + " thread) per value of ${" + expression.group(1) + "}; call a fixed endpoint and set CamelHttpUri instead");
             }
+        }
+    }
+
+    /** A backend file {@code backends/<name>.camel.yaml} is the route {@code direct:backend-<name>}. */
+    private void checkBackendFileName(Path file, JsonNode json, Map<List<Object>, Integer> lines) {
+        if (file.getParent() == null || !"backends".equals(file.getParent().getFileName().toString())) {
+            return;
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.camel\\.yaml$", "");
+        boolean found = false;
+        for (JsonNode item : json) {
+            found |= ("direct:backend-" + name).equals(item.path("route").path("from").path("uri").asText());
+        }
+        if (!found) {
+            problems.add(file + ":1: a backend file named " + file.getFileName() + " must hold the route from direct:backend-" + name);
         }
     }
 

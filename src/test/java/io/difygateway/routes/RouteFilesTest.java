@@ -56,7 +56,18 @@ class RouteFilesTest {
                 .contains("broken.camel.yaml:15: does not match the Camel YAML DSL schema")
                 .contains("property 'setBodee' is not defined")
                 .contains("broken.camel.yaml:13: no route starts from direct:nowhere")
-                .contains("broken.camel.yaml:32: a 'method' expression runs for every event of this streaming split"
-                        + " and copies the exchange twice each time; call 'eventMapper' with a bean step");
+                .contains("broken.camel.yaml:32: a 'method' expression copies the exchange twice per call; call 'eventMapper'")
+                .contains("broken.camel.yaml:42: 'method: open(${variable.chatRequest})' passes arguments as expressions")
+                .contains("broken.camel.yaml:46: '${variable.model.upstreamModelName}' walks into an object")
+                .contains("broken.camel.yaml:48: toD to '${variable.baseUrl}/tasks/${variable.taskId}/stop' creates an endpoint")
+                .contains("per value of ${variable.taskId}");
+    }
+
+    @Test
+    void aBackendFileMustHoldTheRouteItsNameSays(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
+        Path backends = Files.createDirectories(folder.resolve("backends"));
+        Path misnamed = Files.copy(Path.of("routes/backends/ollama.camel.yaml"), backends.resolve("llama.camel.yaml"));
+        assertThat(new RouteFileValidator().validate(List.of(misnamed)))
+                .anySatisfy(problem -> assertThat(problem).contains("llama.camel.yaml must hold the route from direct:backend-llama"));
     }
 }
