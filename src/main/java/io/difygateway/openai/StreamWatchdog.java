@@ -126,6 +126,7 @@ public class StreamWatchdog implements DisposableBean {
     public void attach(Watch watch, SseEventIterator upstream) {
         watch.upstream = upstream;
         watch.inFlight = null;
+        CALLING.remove(); // the call answered: later calls on this thread (none of this completion's) are not watched
         if (watch.completion.isOver()) {
             watch.dropUpstream();
         }
