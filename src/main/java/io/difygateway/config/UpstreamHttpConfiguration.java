@@ -1,6 +1,6 @@
 package io.difygateway.config;
 
-import io.difygateway.openai.StreamWatchdog;
+import io.difygateway.upstream.UpstreamCallInterceptor;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Applies the default {@code gateway.upstream.timeouts} to Camel's http component, which calls the backend apps;
- * the run calls set each model's own values on their endpoint, and the stream watchdog enforces them precisely.
+ * each run call gets its model's own values from {@link UpstreamCallInterceptor}, and the stream watchdog enforces
+ * them precisely.
  */
 @Configuration(proxyBeanMethods = false)
 public class UpstreamHttpConfiguration {
@@ -39,11 +40,9 @@ public class UpstreamHttpConfiguration {
                     configured.configureHttpClient(builder);
                 }
                 builder.evictIdleConnections(idleConnectionTimeout);
-                // a watched completion's deadlines also apply while the call waits for the answer's head
-                builder.addExecInterceptorFirst("stream-watchdog", (request, scope, chain) -> {
-                    StreamWatchdog.callStarted(scope.execRuntime);
-                    return chain.proceed(request, scope);
-                });
+                // a watched call gets its model's timeouts, and its completion's deadlines also apply while it waits
+                // for the answer's head
+                builder.addExecInterceptorFirst("upstream-call", new UpstreamCallInterceptor());
             });
         });
     }

@@ -11,7 +11,7 @@ import java.util.List;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.openai.Causes;
-import io.difygateway.sse.SseEventIterator;
+import io.difygateway.sse.UpstreamEvents;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.slf4j.Logger;
@@ -81,7 +81,7 @@ public class DifyCalls {
     /** Dify answered: a proxy's 502/503 is tried again (the answer is dropped), anything else is the answer. */
     public void answered(Call call, Integer status, InputStream body) {
         if (status != null && (status == 502 || status == 503) && retryLeft(call, "HTTP " + status)) {
-            SseEventIterator.abort(body);
+            UpstreamEvents.abort(body);
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.difygateway.openai.OpenAiException;
-import io.difygateway.sse.SseEventIterator;
+import io.difygateway.sse.UpstreamEvents;
 import io.difygateway.upstream.UpstreamErrors;
 import org.springframework.stereotype.Component;
 
@@ -42,7 +42,7 @@ public class DifyErrorMapper {
 
     /** Drops an answer that is not needed (a lost conversation's 404) together with its connection. */
     public void discard(InputStream body) {
-        SseEventIterator.abort(body);
+        UpstreamEvents.abort(body);
     }
 
     /** OpenAI's error for an exhausted quota, whether Dify said so in its HTTP answer or in the stream. */

@@ -15,7 +15,8 @@ import io.difygateway.conversation.Conversation;
 import io.difygateway.conversation.ConversationTracker;
 import io.difygateway.openai.ChatCompletion;
 import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.sse.SseEvent;
+import io.difygateway.upstream.BackendSteps;
+import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
@@ -25,20 +26,17 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The Dify backend's route steps (routes/backends/dify.camel.yaml) as named processors and predicates over flat
- * exchange variables: the front door's, and {@code conversation}, {@code difyCall}, {@code difyStream},
- * {@code difyUploads}, {@code difyUpload}, {@code difyFiles}, {@code difyRunUrl}, {@code difyStopUrl}.
+ * exchange variables: the front door's, the shared blocks' {@code upstreamUrl} and {@code eventMapper}, and
+ * {@code conversation}, {@code difyCall}, {@code difyUploads}, {@code difyUpload}, {@code difyFiles}.
  */
 @Configuration(proxyBeanMethods = false)
 public class DifySteps {
 
     static final String CONVERSATION = "conversation";
     static final String CALL = "difyCall";
-    static final String STREAM = "difyStream";
     static final String UPLOADS = "difyUploads";
     static final String UPLOAD = "difyUpload";
     static final String FILES = "difyFiles";
-    static final String RUN_URL = "difyRunUrl";
-    static final String STOP_URL = "difyStopUrl";
 
     /** chatRequest, model, endUser, headers, backgroundTask → conversation (continued, or a new one). */
     @Bean
@@ -102,17 +100,13 @@ public class DifySteps {
         };
     }
 
-    /** model, backgroundTask → difyStream: the state of mapping this run's events. */
+    /** model, backgroundTask → eventMapper: this run's Dify events → completion events (it keeps the run's state). */
     @Bean
-    Processor difyOpenStream(DifyEventMapper mapper) {
-        return exchange -> exchange.setVariable(STREAM, mapper.open(model(exchange), backgroundTask(exchange)));
-    }
-
-    /** body (one Dify event), difyStream → body: its completion events. */
-    @Bean
-    Processor difyMapEvent(DifyEventMapper mapper) {
-        return exchange -> exchange.getMessage().setBody(mapper.map(exchange.getMessage().getBody(SseEvent.class),
-                exchange.getVariable(STREAM, DifyStreamState.class)));
+    Processor difyEventMapping(DifyEventMapper mapper) {
+        return exchange -> {
+            DifyStreamState state = mapper.open(model(exchange), backgroundTask(exchange));
+            exchange.setVariable(BackendSteps.EVENT_MAPPER, (EventMapper) event -> mapper.map(event, state));
+        };
     }
 
     /** conversation, chatRequest, completion → what the Dify conversation has now seen (nothing after a failure). */
@@ -121,11 +115,11 @@ public class DifySteps {
         return exchange -> conversations.remember(conversation(exchange), chatRequest(exchange), completion(exchange));
     }
 
-    /** difyCall, chatRequest, model, endUser, difyFiles, conversation → difyRunUrl and body: the run call. */
+    /** difyCall, chatRequest, model, endUser, difyFiles, conversation → upstreamUrl and body: the run call. */
     @Bean
     Processor difyRunRequest(DifyCalls calls, DifyRequestMapper requests) {
         return exchange -> {
-            exchange.setVariable(RUN_URL, calls.runUrl(call(exchange)));
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, calls.runUrl(call(exchange)));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> files = exchange.getVariable(FILES, List.class);
             exchange.getMessage().setBody(requests.runBody(chatRequest(exchange), model(exchange), exchange.getVariable(END_USER, String.class),
@@ -139,11 +133,11 @@ public class DifySteps {
         return exchange -> completion(exchange).upstreamTaskId() != null;
     }
 
-    /** difyCall, completion, endUser → difyStopUrl and body: the stop call of the run's task. */
+    /** difyCall, completion, endUser → upstreamUrl and body: the stop call of the run's task. */
     @Bean
     Processor difyStopRequest(DifyCalls calls, DifyRequestMapper requests) {
         return exchange -> {
-            exchange.setVariable(STOP_URL, calls.stopUrl(call(exchange), completion(exchange).upstreamTaskId()));
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, calls.stopUrl(call(exchange), completion(exchange).upstreamTaskId()));
             exchange.getMessage().setBody(requests.stopBody(exchange.getVariable(END_USER, String.class)));
         };
     }
@@ -164,17 +158,14 @@ public class DifySteps {
         return exchange -> exchange.getMessage().setBody(exchange.getVariable(UPLOADS, DifyFileUploads.Plan.class).getPendingUploads());
     }
 
-    /** body (one pending upload), endUser, model → difyUpload; body: its multipart request; headers: the key only. */
+    /** body (one pending upload), endUser, model → difyUpload, upstreamUrl; body: its multipart request. */
     @Bean
     Processor difyUploadRequest(DifyFileUploads uploads) {
         return exchange -> {
             DifyFileUploads.PendingUpload upload = exchange.getMessage().getBody(DifyFileUploads.PendingUpload.class);
             exchange.setVariable(UPLOAD, upload);
-            Message message = exchange.getMessage();
-            message.getHeaders().clear();
-            message.setBody(uploads.multipart(upload, exchange.getVariable(END_USER, String.class)));
-            message.setHeader("Authorization", "Bearer " + model(exchange).apiKey());
-            message.setHeader(Exchange.HTTP_URI, model(exchange).baseUrl() + "/files/upload");
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, model(exchange).baseUrl() + "/files/upload");
+            exchange.getMessage().setBody(uploads.multipart(upload, exchange.getVariable(END_USER, String.class)));
         };
     }
 

@@ -63,6 +63,8 @@ public final class ChatCompletion {
     private volatile long lastWriteNanos;
     private boolean committed;
     private boolean ended;
+    /** Written since the last flush. */
+    private boolean unflushed;
     private boolean clientGone;
     private boolean timedOut;
     /** Whether the backend route fed any event at all. */
@@ -255,6 +257,23 @@ public final class ChatCompletion {
         if (streaming) {
             commit();
             send(KEEP_ALIVE);
+            flush();
+        }
+    }
+
+    /**
+     * Sends what was written since the last flush to the client. The backend's event reader calls it whenever its next
+     * read would wait, so a burst of upstream events costs one flush and no event waits for a later one.
+     */
+    public synchronized void flush() {
+        if (!unflushed || ended) {
+            return;
+        }
+        unflushed = false;
+        try {
+            output.flush();
+        } catch (IOException e) {
+            throw disconnected(e);
         }
     }
 
@@ -386,6 +405,7 @@ public final class ChatCompletion {
 
     private void send(byte[] bytes) {
         lastWriteNanos = System.nanoTime();
+        unflushed = true;
         try {
             output.write(bytes);
         } catch (IOException e) {

@@ -5,7 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** Writes a streamed completion straight to the servlet response, flushing every event. */
+/** Writes a streamed completion to the servlet response, flushed when the completion says so. */
 public final class ServletSseOutput implements SseOutput {
 
     private final HttpServletResponse response;
@@ -30,6 +30,10 @@ public final class ServletSseOutput implements SseOutput {
     @Override
     public void write(byte[] bytes) throws IOException {
         out.write(bytes);
+    }
+
+    @Override
+    public void flush() throws IOException {
         out.flush();
     }
 

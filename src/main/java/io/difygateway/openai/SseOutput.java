@@ -8,8 +8,11 @@ public interface SseOutput {
     /** Sends status 200 and the event-stream headers; called once, before the first write. */
     void begin() throws IOException;
 
-    /** Writes bytes and flushes them to the client. */
+    /** Writes bytes; they may stay in the response buffer until {@link #flush()}. */
     void write(byte[] bytes) throws IOException;
+
+    /** Sends what was written to the client. */
+    void flush() throws IOException;
 
     /** Ends the response body so the client sees the end of the stream. */
     void close() throws IOException;

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.sse.SseEventIterator;
+import io.difygateway.sse.UpstreamEvents;
 import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
 public class StreamWatchdog implements DisposableBean {
 
     private static final long TICK_MILLIS = 200;
-    /** The watch of the completion whose backend call this thread is making, for {@link #callStarted}. */
-    private static final ThreadLocal<Watch> CALLING = new ThreadLocal<>();
 
     private final long keepAliveNanos;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -41,8 +39,10 @@ public class StreamWatchdog implements DisposableBean {
     public final class Watch implements Runnable {
         private final ChatCompletion completion;
         private final GatewayProperties.Timeouts timeouts;
+        private final long connectMillis;
+        private final long socketMillis;
         private final String model;
-        private volatile SseEventIterator upstream;
+        private volatile UpstreamEvents upstream;
         /** The backend call in flight, before its answer's head arrived; dropped on timeout. */
         private volatile ExecRuntime inFlight;
         private volatile ScheduledFuture<?> task;
@@ -50,7 +50,32 @@ public class StreamWatchdog implements DisposableBean {
         Watch(ChatCompletion completion, ModelDefinition model) {
             this.completion = completion;
             this.timeouts = model.timeouts();
+            this.connectMillis = model.connectMillis();
+            this.socketMillis = model.socketMillis();
             this.model = model.id();
+        }
+
+        /** The model's connect timeout, for the watched call. */
+        public long connectMillis() {
+            return connectMillis;
+        }
+
+        /** The model's socket timeout (the longer of first-event and idle), a backstop for the watched call. */
+        public long socketMillis() {
+            return socketMillis;
+        }
+
+        /**
+         * The HTTP client starts the watched backend call: the completion's deadlines now also cover the wait for the
+         * answer's head (the upstream call interceptor calls this).
+         */
+        public void callStarted(ExecRuntime call) {
+            if (!completion.isOver()) {
+                inFlight = call;
+                if (completion.isOver()) {
+                    dropUpstream();
+                }
+            }
         }
 
         @Override
@@ -81,7 +106,7 @@ public class StreamWatchdog implements DisposableBean {
         }
 
         private void dropUpstream() {
-            SseEventIterator events = upstream;
+            UpstreamEvents events = upstream;
             if (events != null) {
                 events.abort();
                 return;
@@ -104,29 +129,13 @@ public class StreamWatchdog implements DisposableBean {
     public Watch watch(ChatCompletion completion, ModelDefinition model) {
         Watch watch = new Watch(completion, model);
         watch.task = scheduler.scheduleWithFixedDelay(watch, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        CALLING.set(watch);
         return watch;
     }
 
-    /**
-     * The HTTP client starts a backend call on this thread: if a completion is being watched here, its timeouts now
-     * also cover the wait for the answer's head (an HTTP client exec interceptor calls this).
-     */
-    public static void callStarted(ExecRuntime call) {
-        Watch watch = CALLING.get();
-        if (watch != null && !watch.completion.isOver()) {
-            watch.inFlight = call;
-            if (watch.completion.isOver()) {
-                watch.dropUpstream();
-            }
-        }
-    }
-
     /** The backend answered: its stream can now be dropped on timeout or when the client leaves. */
-    public void attach(Watch watch, SseEventIterator upstream) {
+    public void attach(Watch watch, UpstreamEvents upstream) {
         watch.upstream = upstream;
         watch.inFlight = null;
-        CALLING.remove(); // the call answered: later calls on this thread (none of this completion's) are not watched
         if (watch.completion.isOver()) {
             watch.dropUpstream();
         }
@@ -134,7 +143,6 @@ public class StreamWatchdog implements DisposableBean {
 
     /** Stops watching (the watch also stops by itself once the completion is over). */
     public void release(Watch watch) {
-        CALLING.remove();
         if (watch != null) {
             watch.cancel();
             watch.inFlight = null;

@@ -13,6 +13,10 @@ import java.util.Arrays;
  * event split anywhere by the network (even inside a multi-byte UTF-8 character) decodes intact. Comment
  * lines (starting with ':') and unknown fields are ignored; an event still pending at end of stream
  * (no trailing blank line) is returned. Not thread-safe: one reader per stream.
+ *
+ * <p>Before a read that would wait for the network (nothing left in its buffer and nothing {@code available()} on
+ * the stream) it runs the {@code beforeWait} hook: the place to flush what was written from the events already read,
+ * so a burst of events costs one flush and a slow stream still gets every event at once.
  */
 public final class SseEventReader {
 
@@ -20,6 +24,7 @@ public final class SseEventReader {
 
     private final InputStream in;
     private final int maxLineBytes;
+    private final Runnable beforeWait;
     private final byte[] chunk = new byte[READ_CHUNK];
     private int chunkPos;
     private int chunkLen;
@@ -36,8 +41,16 @@ public final class SseEventReader {
      * @param maxLineBytes longest line accepted; a longer one fails with {@link SseFormatException}
      */
     public SseEventReader(InputStream in, int maxLineBytes) {
+        this(in, maxLineBytes, () -> { });
+    }
+
+    /**
+     * @param beforeWait run before each read that would wait for more bytes from the network
+     */
+    public SseEventReader(InputStream in, int maxLineBytes, Runnable beforeWait) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
+        this.beforeWait = beforeWait;
     }
 
     /** Blocks until the next complete event is read; returns null at end of stream. */
@@ -113,6 +126,9 @@ public final class SseEventReader {
                 if (eof) {
                     return lineLen > 0 ? decodeLine() : null;
                 }
+                if (nothingAvailable()) {
+                    beforeWait.run();
+                }
                 chunkLen = in.read(chunk, 0, chunk.length);
                 chunkPos = 0;
                 if (chunkLen <= 0) {
@@ -140,6 +156,14 @@ public final class SseEventReader {
             previousWasCr = chunk[end] == '\r';
             chunkPos = end + 1;
             return decodeLine();
+        }
+    }
+
+    private boolean nothingAvailable() {
+        try {
+            return in.available() <= 0;
+        } catch (IOException unknown) {
+            return true; // the read that follows reports the failure
         }
     }
 

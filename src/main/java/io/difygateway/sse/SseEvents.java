@@ -7,8 +7,8 @@ import io.difygateway.openai.ChatCompletion;
 import org.springframework.stereotype.Component;
 
 /**
- * Splits an upstream body (Server-Sent Events, or newline-delimited JSON) into events for the routes' streaming
- * Splitter, as long as the completion needs them: a building block for every backend route.
+ * Splits an upstream body (Server-Sent Events, or newline-delimited JSON) into events, as long as the completion
+ * needs them, flushing the completion's writes whenever the next read would wait: a building block for every backend.
  */
 @Component("sseEvents")
 public class SseEvents {
@@ -20,15 +20,15 @@ public class SseEvents {
     }
 
     /**
-     * The events of an upstream body, for {@code split} with {@code streaming: true}; the upstream connection is
-     * dropped as soon as the completion is over (client gone, or failed).
+     * The events of an upstream Server-Sent Events body; the upstream connection is dropped as soon as the completion
+     * is over (client gone, or failed).
      */
-    public SseEventIterator iterate(InputStream body, ChatCompletion completion) {
-        return new SseEventIterator(body, maxLineBytes, completion::isOver);
+    public UpstreamEvents sse(InputStream body, ChatCompletion completion) {
+        return new UpstreamEvents(body, maxLineBytes, completion::isOver, completion::flush, false);
     }
 
     /** The same for a newline-delimited JSON body (NDJSON): each non-empty line is one event, its data the line. */
-    public SseEventIterator lines(InputStream body, ChatCompletion completion) {
-        return new SseEventIterator(body, maxLineBytes, completion::isOver, true);
+    public UpstreamEvents ndjson(InputStream body, ChatCompletion completion) {
+        return new UpstreamEvents(body, maxLineBytes, completion::isOver, completion::flush, true);
     }
 }

@@ -6,45 +6,77 @@ import static io.difygateway.openai.GatewayVariables.END_USER;
 import static io.difygateway.openai.GatewayVariables.MODEL;
 
 import java.io.InputStream;
-import java.util.List;
 
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.openai.ChatCompletion;
 import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.StreamWatchdog;
+import io.difygateway.openaicompat.OpenAiCompatibleEvents;
 import io.difygateway.openaicompat.OpenAiCompatibleRequests;
-import io.difygateway.sse.SseEventIterator;
+import io.difygateway.sse.UpstreamEvents;
 import io.difygateway.sse.SseEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The backend routes' shared steps as named processors (routes/upstream-blocks.camel.yaml lists them): watch the
- * completion, check the upstream's answer, split its body into events, write the mapped events, release the watch.
- * They read and write the flat exchange variables {@code watch} and {@code upstreamEvents} beside the front door's.
+ * The backend routes' shared steps as named processors (routes/upstream-blocks.camel.yaml lists them): set up an
+ * upstream call, watch the completion, check the upstream's answer, open its body as events, forward the mapped
+ * events, release the watch. They read and write the flat exchange variables named here beside the front door's.
  */
 @Configuration(proxyBeanMethods = false)
 public class BackendSteps {
 
     /** Exchange variable: the completion's {@link StreamWatchdog.Watch}. */
     public static final String WATCH = "watch";
-    /** Exchange variable: the upstream body's {@link SseEventIterator}, for the streaming split. */
+    /** Exchange variable: the upstream body's {@link UpstreamEvents}, for the streaming tail. */
     public static final String UPSTREAM_EVENTS = "upstreamEvents";
+    /** Exchange variable: the request's {@link EventMapper}, which the streaming tail applies to each upstream event. */
+    public static final String EVENT_MAPPER = "eventMapper";
+    /** Exchange variable: the URL of the next upstream call (with its query string, if any). */
+    public static final String UPSTREAM_URL = "upstreamUrl";
+    /** Exchange variable: the HTTP method of the next upstream call (POST when absent); the call removes it. */
+    public static final String UPSTREAM_METHOD = "upstreamMethod";
+    /** Exchange variable: the socket timeout in ms of the next unwatched upstream call; the call removes it. */
+    public static final String UPSTREAM_TIMEOUT_MILLIS = "upstreamTimeoutMillis";
+    /** Exchange variable: the header that carries the model's key: Authorization (as Bearer, when absent) or e.g. api-key. */
+    public static final String UPSTREAM_AUTH_HEADER = "upstreamAuthHeader";
 
-    /** model → headers: every header cleared, then only Authorization (Bearer key, when it has one) and Content-Type JSON. */
+    /**
+     * upstreamUrl, upstreamMethod, upstreamTimeoutMillis, upstreamAuthHeader, model, body → exactly the call's headers:
+     * every header cleared, then the target (CamelHttpUri, CamelHttpMethod, POST unless named), the model's key
+     * (Bearer in Authorization, or as it is in the named header), Content-Type JSON unless the body is an entity that
+     * carries its own (a multipart upload). upstreamMethod and upstreamTimeoutMillis are the one call's and removed.
+     */
     @Bean
-    Processor upstreamRequestHeaders() {
+    Processor upstreamCallHeaders() {
         return exchange -> {
             Message message = exchange.getMessage();
             message.getHeaders().clear();
+            message.setHeader(Exchange.HTTP_URI, exchange.getVariable(UPSTREAM_URL, String.class));
+            String method = exchange.getVariable(UPSTREAM_METHOD, String.class);
+            message.setHeader(Exchange.HTTP_METHOD, method == null ? "POST" : method);
+            exchange.removeVariable(UPSTREAM_METHOD);
+            Object timeout = exchange.getVariable(UPSTREAM_TIMEOUT_MILLIS);
+            if (timeout != null) {
+                message.setHeader(UpstreamCallInterceptor.TIMEOUT_HEADER, timeout);
+                exchange.removeVariable(UPSTREAM_TIMEOUT_MILLIS);
+            }
             String key = model(exchange).apiKey();
             if (key != null && !key.isEmpty()) {
-                message.setHeader("Authorization", "Bearer " + key);
+                String header = exchange.getVariable(UPSTREAM_AUTH_HEADER, String.class);
+                if (header == null || header.equalsIgnoreCase("Authorization")) {
+                    message.setHeader("Authorization", "Bearer " + key);
+                } else {
+                    message.setHeader(header, key);
+                }
             }
-            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            if (!(message.getBody() instanceof HttpEntity)) {
+                message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            }
         };
     }
 
@@ -75,20 +107,40 @@ public class BackendSteps {
     /** body (SSE) → upstreamEvents, attached to the watch; the response headers are cleared. */
     @Bean
     Processor openSseEvents(SseEvents events, StreamWatchdog watchdog) {
-        return exchange -> openEvents(exchange, watchdog, events.iterate(body(exchange), completion(exchange)));
+        return exchange -> openEvents(exchange, watchdog, events.sse(body(exchange), completion(exchange)));
     }
 
     /** body (NDJSON) → upstreamEvents, attached to the watch; the response headers are cleared. */
     @Bean
     Processor openNdjsonEvents(SseEvents events, StreamWatchdog watchdog) {
-        return exchange -> openEvents(exchange, watchdog, events.lines(body(exchange), completion(exchange)));
+        return exchange -> openEvents(exchange, watchdog, events.ndjson(body(exchange), completion(exchange)));
     }
 
-    /** body (the completion events of one upstream event), completion → OpenAI chunks, written at once. */
+    /**
+     * upstreamEvents, eventMapper, completion → every upstream event mapped and written as it arrives, flushed whenever
+     * the next read would wait; the upstream connection dropped once the completion is over.
+     */
     @Bean
-    @SuppressWarnings("unchecked")
-    Processor writeCompletionEvents() {
-        return exchange -> completion(exchange).accept(exchange.getMessage().getBody(List.class));
+    Processor forwardUpstreamEvents() {
+        return exchange -> EventForwarding.forward(exchange.getVariable(UPSTREAM_EVENTS, UpstreamEvents.class),
+                exchange.getVariable(EVENT_MAPPER, EventMapper.class), completion(exchange));
+    }
+
+    /** → eventMapper: the OpenAI-compatible chunk mapper. */
+    @Bean
+    Processor openAiCompatibleEventMapper(OpenAiCompatibleEvents events) {
+        return exchange -> exchange.setVariable(EVENT_MAPPER, (EventMapper) events::map);
+    }
+
+    /**
+     * eventTextPath, eventPromptTokensPath, eventCompletionTokensPath, eventErrorPath → eventMapper: completion events
+     * picked from each JSON event by these JSONPath expressions, compiled once for the request.
+     */
+    @Bean
+    Processor jsonPathEventMapper(CompletionEvents events) {
+        return exchange -> exchange.setVariable(EVENT_MAPPER, events.jsonPaths(exchange.getVariable("eventTextPath", String.class),
+                exchange.getVariable("eventPromptTokensPath", String.class), exchange.getVariable("eventCompletionTokensPath", String.class),
+                exchange.getVariable("eventErrorPath", String.class)));
     }
 
     /** chatRequest, model, endUser → body: the request for an OpenAI-compatible server. */
@@ -110,7 +162,7 @@ public class BackendSteps {
                 message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id(), expectedType);
     }
 
-    private static void openEvents(Exchange exchange, StreamWatchdog watchdog, SseEventIterator events) {
+    private static void openEvents(Exchange exchange, StreamWatchdog watchdog, UpstreamEvents events) {
         exchange.getMessage().getHeaders().clear();
         exchange.setVariable(UPSTREAM_EVENTS, events);
         watchdog.attach(exchange.getVariable(WATCH, StreamWatchdog.Watch.class), events);

@@ -9,14 +9,11 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import io.difygateway.openai.CompletionEvent;
 import io.difygateway.openai.OpenAiException;
-import io.difygateway.sse.SseEvent;
-import org.apache.camel.Body;
-import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes {@link CompletionEvent}s from a backend's events without Java: from a JSON event and JSONPath expressions
- * ({@code fromJson}), or from plain values a route computed itself ({@code of}).
+ * Makes an {@link EventMapper} for a JSON backend without Java: JSONPath expressions pick each event's text, token
+ * counts and error, and the picked values become completion events.
  */
 @Component("completionEvents")
 public class CompletionEvents {
@@ -24,38 +21,46 @@ public class CompletionEvents {
     private static final Configuration LENIENT = Configuration.defaultConfiguration().addOptions(Option.SUPPRESS_EXCEPTIONS);
 
     /**
-     * The events for one JSON backend event, picked by JSONPath expressions (any of them may be null): a failure when
-     * the error path finds something, else the text and the token counts. The event is parsed once.
+     * The mapper for JSON events whose parts these JSONPath expressions pick (any of them may be null or blank): a
+     * failure when the error path finds something, else the text and the token counts. The expressions are compiled
+     * here, once; each event is parsed once; an event that is not JSON means nothing.
+     *
+     * @throws IllegalArgumentException when an expression is not valid JSONPath, naming it
      */
-    public List<CompletionEvent> fromJson(String json, String textPath, String promptTokensPath, String completionTokensPath,
-                                         String errorPath) {
-        if (json == null || json.isBlank()) {
-            return List.of();
-        }
-        DocumentContext event;
-        try {
-            event = JsonPath.using(LENIENT).parse(json);
-        } catch (RuntimeException notJson) {
-            return List.of();
-        }
-        return of(read(event, textPath, String.class), read(event, promptTokensPath, Long.class),
-                read(event, completionTokensPath, Long.class), read(event, errorPath, String.class));
+    public EventMapper jsonPaths(String textPath, String promptTokensPath, String completionTokensPath, String errorPath) {
+        JsonPath text = compile("eventTextPath", textPath);
+        JsonPath promptTokens = compile("eventPromptTokensPath", promptTokensPath);
+        JsonPath completionTokens = compile("eventCompletionTokensPath", completionTokensPath);
+        JsonPath error = compile("eventErrorPath", errorPath);
+        return event -> {
+            String json = event.data();
+            if (json == null || json.isBlank()) {
+                return List.of();
+            }
+            DocumentContext parsed;
+            try {
+                parsed = JsonPath.using(LENIENT).parse(json);
+            } catch (RuntimeException notJson) {
+                return List.of();
+            }
+            return of(read(parsed, text, String.class), read(parsed, promptTokens, Long.class),
+                    read(parsed, completionTokens, Long.class), read(parsed, error, String.class));
+        };
     }
 
-    /**
-     * {@link #fromJson} for a bean step of a streaming split: the event is the body, the JSONPath expressions are the
-     * flat variables {@code eventTextPath}, {@code eventPromptTokensPath}, {@code eventCompletionTokensPath} and
-     * {@code eventErrorPath}, which the backend route sets once per request.
-     */
-    public List<CompletionEvent> fromEvent(@Body SseEvent event, @Variable("eventTextPath") String textPath,
-                                          @Variable("eventPromptTokensPath") String promptTokensPath,
-                                          @Variable("eventCompletionTokensPath") String completionTokensPath,
-                                          @Variable("eventErrorPath") String errorPath) {
-        return fromJson(event == null ? null : event.data(), textPath, promptTokensPath, completionTokensPath, errorPath);
-    }
-
-    private static <T> T read(DocumentContext event, String path, Class<T> type) {
+    private static JsonPath compile(String name, String path) {
         if (path == null || path.isBlank()) {
+            return null;
+        }
+        try {
+            return JsonPath.compile(path);
+        } catch (RuntimeException invalid) {
+            throw new IllegalArgumentException("The variable " + name + " is not a valid JSONPath expression: " + path, invalid);
+        }
+    }
+
+    private static <T> T read(DocumentContext event, JsonPath path, Class<T> type) {
+        if (path == null) {
             return null;
         }
         try {
@@ -65,11 +70,8 @@ public class CompletionEvents {
         }
     }
 
-    /**
-     * The events for one backend event: a failure when it reports an error, else its text (if any) and usage when
-     * token counts are given.
-     */
-    public List<CompletionEvent> of(String text, Long promptTokens, Long completionTokens, String error) {
+    /** The events for one backend event: a failure when it reports an error, else its text (if any) and its usage. */
+    private static List<CompletionEvent> of(String text, Long promptTokens, Long completionTokens, String error) {
         if (error != null && !error.isBlank()) {
             return List.of(new CompletionEvent.Failure(new OpenAiException(502, "server_error", "upstream_error", null,
                     "The backend failed: " + error, OpenAiException.NO_RETRY)));

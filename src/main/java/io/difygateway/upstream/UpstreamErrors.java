@@ -8,7 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.openai.OpenAiException;
-import io.difygateway.sse.SseEventIterator;
+import io.difygateway.sse.UpstreamEvents;
 import org.springframework.stereotype.Component;
 
 /**
@@ -112,7 +112,7 @@ public class UpstreamErrors {
         } catch (IOException e) {
             return "";
         } finally {
-            SseEventIterator.abort(body);
+            UpstreamEvents.abort(body);
         }
     }
 }

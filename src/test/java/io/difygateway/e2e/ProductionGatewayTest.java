@@ -341,7 +341,7 @@ class ProductionGatewayTest {
         }
         Thread.sleep(300); // the access log is written when the exchange completes
         String everything = String.join("\n", answers) + "\n" + output.getAll();
-        assertThat(output.getAll().contains("Exchange[Id:") && output.getAll().contains("upstream-request-headers"))
+        assertThat(output.getAll().contains("Exchange[Id:") && output.getAll().contains("upstream-call"))
                 .as("Camel tracing was on and traced the step that sets the Dify key").isTrue();
         for (String secret : List.of(OPEN_WEBUI_KEY, BATCH_KEY, DIFY_KEY, JWT_SECRET)) {
             int at = everything.indexOf(secret);

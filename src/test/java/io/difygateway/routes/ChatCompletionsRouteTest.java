@@ -61,10 +61,20 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
         PoolingHttpClientConnectionManager pool = camel.getEndpoints().stream().filter(HttpEndpoint.class::isInstance)
-                .map(HttpEndpoint.class::cast).filter(endpoint -> endpoint.getEndpointUri().startsWith(DIFY.baseUrl() + "/chat-messages?"))
+                .map(HttpEndpoint.class::cast).filter(endpoint -> endpoint.getEndpointUri().startsWith("http://upstream"))
                 .map(endpoint -> (PoolingHttpClientConnectionManager) endpoint.getClientConnectionManager()).findFirst().orElseThrow();
         assertThat(pool.getTotalStats().getLeased()).isZero();
         assertThat(pool.getTotalStats().getAvailable()).as("read to its end and kept alive for the next call, not dropped").isPositive();
+    }
+
+    @Test
+    void consecutiveRequestsReuseTheKeptAliveUpstreamConnection() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        assertThat(postJson("/v1/chat/completions", chat("helpdesk", true, "first")).body()).endsWith("data: [DONE]\n\n");
+        assertThat(postJson("/v1/chat/completions", chat("writer", true, "second")).body()).endsWith("data: [DONE]\n\n");
+        List<Integer> ports = DIFY.runCallPorts();
+        assertThat(ports.get(ports.size() - 1)).as("the second run call (another app, the same Dify) went over the first one's connection")
+                .isEqualTo(ports.get(ports.size() - 2));
     }
 
     @Test

@@ -101,6 +101,16 @@ class OtherBackendsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void anOllamaCallWithoutAnswerTimesOutAtTheModelsDeadline() throws Exception {
+        DIFY.respondWith(FakeDify.silence(Duration.ofSeconds(8)));
+        long start = System.nanoTime();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("local", false, "hi"));
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("upstream_timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(5000));
+    }
+
+    @Test
     void aClientThatLeavesDropsTheUpstreamConnection() throws Exception {
         DIFY.respondWith(FakeDify.stream(IntStream.range(0, 200).mapToObj(i -> openAiChunk("{\"content\":\"t" + i + " \"}", "null", null)).toList(),
                 Duration.ofMillis(50)));

@@ -47,8 +47,8 @@ final class RouteFileValidator {
     /** ${variable.a.b}, ${variable.a.m()}, ${header.a.b}, ${body.x}, ${body[0]}: a walk into an object. */
     private static final Pattern OGNL = Pattern.compile("\\$\\{(?:(?:variable|header|exchangeProperty)\\.[A-Za-z0-9_-]+[.(\\[]|body[.\\[])");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
-    /** Variables whose values come from the configuration, so a toD over them makes a bounded number of endpoints. */
-    private static final Set<String> CONFIGURATION_BOUND = Set.of("variable.baseUrl", "variable.difyRunUrl");
+    /** An endpoint of Camel's HTTP components: backend files call them only through direct:upstream-call. */
+    private static final Pattern HTTP_ENDPOINT = Pattern.compile("^https?:.*");
 
     private final JsonSchema schema;
     private final List<String> problems = new ArrayList<>();
@@ -154,6 +154,9 @@ final class RouteFileValidator {
                 if ("toD".equals(field.getKey())) {
                     checkDynamicUpstream(file, field.getValue(), child, lines);
                 }
+                if ("to".equals(field.getKey())) {
+                    checkUpstreamCall(file, field.getValue(), child, lines);
+                }
                 if (List.of("to", "wireTap", "enrich").contains(field.getKey())) {
                     Matcher direct = DIRECT.matcher(field.getValue().path("uri").asText(field.getValue().asText("")));
                     if (direct.matches()) {
@@ -187,18 +190,21 @@ final class RouteFileValidator {
         }
     }
 
-    /** A toD to an upstream URI may only vary with the configuration (base URLs), never per request: each URI is an endpoint. */
+    /** A toD to anything but a direct route makes an endpoint (HTTP client, pool, evictor thread) per distinct URI. */
     private void checkDynamicUpstream(Path file, JsonNode toD, List<Object> path, Map<List<Object>, Integer> lines) {
         String uri = toD.path("uri").asText(toD.asText(""));
-        if (uri.startsWith("direct:")) {
-            return;
+        if (!uri.startsWith("direct:") && EXPRESSION.matcher(uri).find()) {
+            problems.add(file + ":" + lineOf(path, lines) + ": toD to '" + uri + "' creates an endpoint (HTTP client, pool, evictor"
+                    + " thread) per distinct URI; set upstreamUrl and call direct:upstream-call instead");
         }
-        Matcher expression = EXPRESSION.matcher(uri);
-        while (expression.find()) {
-            if (!CONFIGURATION_BOUND.contains(expression.group(1))) {
-                problems.add(file + ":" + lineOf(path, lines) + ": toD to '" + uri + "' creates an endpoint (HTTP client, pool, evictor"
-                        + " thread) per value of ${" + expression.group(1) + "}; call a fixed endpoint and set CamelHttpUri instead");
-            }
+    }
+
+    /** A backend calls upstream through the shared block, which keeps one pooled client and applies the timeouts. */
+    private void checkUpstreamCall(Path file, JsonNode to, List<Object> path, Map<List<Object>, Integer> lines) {
+        String uri = to.path("uri").asText(to.asText(""));
+        if (HTTP_ENDPOINT.matcher(uri).matches() && file.getParent() != null && "backends".equals(file.getParent().getFileName().toString())) {
+            problems.add(file + ":" + lineOf(path, lines) + ": a backend calls '" + uri + "' directly; set upstreamUrl and call"
+                    + " direct:upstream-call (one pooled client, the model's timeouts and auth)");
         }
     }
 

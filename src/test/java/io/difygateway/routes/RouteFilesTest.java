@@ -60,7 +60,7 @@ class RouteFilesTest {
                 .contains("broken.camel.yaml:42: 'method: open(${variable.chatRequest})' passes arguments as expressions")
                 .contains("broken.camel.yaml:46: '${variable.model.upstreamModelName}' walks into an object")
                 .contains("broken.camel.yaml:48: toD to '${variable.baseUrl}/tasks/${variable.taskId}/stop' creates an endpoint")
-                .contains("per value of ${variable.taskId}");
+                .contains("per distinct URI; set upstreamUrl and call direct:upstream-call instead");
     }
 
     @Test
@@ -69,5 +69,15 @@ class RouteFilesTest {
         Path misnamed = Files.copy(Path.of("routes/backends/ollama.camel.yaml"), backends.resolve("llama.camel.yaml"));
         assertThat(new RouteFileValidator().validate(List.of(misnamed)))
                 .anySatisfy(problem -> assertThat(problem).contains("llama.camel.yaml must hold the route from direct:backend-llama"));
+    }
+
+    @Test
+    void aBackendCallsUpstreamOnlyThroughTheSharedCallBlock(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
+        Path backends = Files.createDirectories(folder.resolve("backends"));
+        Path direct = backends.resolve("ollama.camel.yaml");
+        Files.writeString(direct, Files.readString(Path.of("routes/backends/ollama.camel.yaml"))
+                .replace("uri: direct:upstream-call", "uri: http://ollama:11434/api/chat"));
+        assertThat(new RouteFileValidator().validate(List.of(direct)))
+                .anySatisfy(problem -> assertThat(problem).contains("a backend calls 'http://ollama:11434/api/chat' directly"));
     }
 }

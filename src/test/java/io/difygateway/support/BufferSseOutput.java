@@ -14,6 +14,7 @@ public final class BufferSseOutput implements SseOutput {
     private int writes;
     private boolean begun;
     private boolean closed;
+    private int flushes;
 
     public BufferSseOutput() {
         this(Integer.MAX_VALUE);
@@ -40,6 +41,16 @@ public final class BufferSseOutput implements SseOutput {
             throw new IOException("Broken pipe");
         }
         bytes.writeBytes(data);
+    }
+
+    @Override
+    public void flush() {
+        flushes++;
+    }
+
+    /** How often the completion flushed its writes. */
+    public int flushes() {
+        return flushes;
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class FakeDify implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> chatRequests = new CopyOnWriteArrayList<>();
+    private final List<Integer> runCallPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Request> uploads = new CopyOnWriteArrayList<>();
     private final Map<String, App> apps = new java.util.concurrent.ConcurrentHashMap<>();
     private final App defaultApp = new App();
@@ -127,6 +128,11 @@ public final class FakeDify implements AutoCloseable {
         return chatRequests;
     }
 
+    /** The gateway's local port of each run call's connection, in order: the same port twice is a kept-alive connection. */
+    public List<Integer> runCallPorts() {
+        return runCallPorts;
+    }
+
     /** Makes uploads fail with this answer (null: uploads succeed again). */
     public void failUploadsWith(Responder failure) {
         this.uploadFailure = failure;
@@ -172,6 +178,7 @@ public final class FakeDify implements AutoCloseable {
                 stopRequests.add(request);
                 json(exchange, 200, "{\"result\": \"success\"}\n");
             } else if ("POST".equals(request.method()) && RUN_PATHS.contains(request.path())) {
+                runCallPorts.add(exchange.getRemoteAddress().getPort());
                 chatRequests.add(new Request(request.method(), request.path(), request.headers(),
                         new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
                 responder.respond(exchange, this);

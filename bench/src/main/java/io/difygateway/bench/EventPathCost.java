@@ -90,6 +90,10 @@ public final class EventPathCost {
         }
 
         @Override
+        public void flush() {
+        }
+
+        @Override
         public void close() {
         }
     }

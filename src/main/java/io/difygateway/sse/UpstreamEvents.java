@@ -4,22 +4,19 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.function.BooleanSupplier;
 
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 /**
- * Iterates the events of an upstream SSE stream for Camel's streaming Splitter.
+ * Reads the events of an upstream body (Server-Sent Events, or newline-delimited JSON) one at a time, as they arrive.
  *
- * <p>{@link #hasNext()} never blocks: it answers "not yet at end of stream", because the Splitter calls it
- * right after {@link #next()} and a blocking look-ahead would hold every event back until the following
- * one arrived. {@link #next()} blocks for one event and returns null at end of stream (the Splitter skips
- * null parts). Once the reader of the events is done with them (the client left, or the backend failed),
- * {@code hasNext()} answers false and drops the upstream connection without draining it: Camel's Splitter
- * walks the remaining parts when it finishes, which would otherwise read the whole upstream answer.
+ * <p>{@link #next()} blocks for one event and returns null at end of stream, or once the reader of the events is done
+ * with them (the client left, or the completion failed or timed out): then the upstream connection is dropped without
+ * draining it. Before a read that would wait for the network, the {@code beforeWait} hook runs (the completion's
+ * flush).
  */
-public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
+public final class UpstreamEvents implements Closeable {
 
     private final InputStream upstream;
     private final SseEventReader reader;
@@ -29,31 +26,21 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
 
     /**
      * @param consumerDone true once nobody needs further events; checked before each read
+     * @param beforeWait   run before each read that would wait for more upstream bytes
+     * @param lines        true for a newline-delimited stream (NDJSON): each non-empty line is one event's data
      */
-    public SseEventIterator(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone) {
-        this(upstream, maxLineBytes, consumerDone, false);
-    }
-
-    /**
-     * @param lines true for a newline-delimited stream (NDJSON): each non-empty line is one event's data
-     */
-    public SseEventIterator(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone, boolean lines) {
+    public UpstreamEvents(InputStream upstream, int maxLineBytes, BooleanSupplier consumerDone, Runnable beforeWait, boolean lines) {
         this.upstream = upstream;
-        this.reader = new SseEventReader(upstream, maxLineBytes);
+        this.reader = new SseEventReader(upstream, maxLineBytes, beforeWait);
         this.consumerDone = consumerDone;
         this.lines = lines;
     }
 
-    @Override
-    public boolean hasNext() {
+    /** Blocks for the next event; null at end of stream or once the consumer is done (the connection is dropped). */
+    public SseEvent next() {
         if (!finished && consumerDone.getAsBoolean()) {
             abort();
         }
-        return !finished;
-    }
-
-    @Override
-    public SseEvent next() {
         if (finished) {
             return null;
         }
@@ -64,13 +51,13 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
             }
             return event;
         } catch (IOException e) {
-            finished = true;
+            abort();
             if (consumerDone.getAsBoolean()) {
                 return null; // dropped because the consumer is done (timeout, client gone): nothing went wrong here
             }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            finished = true;
+            abort(); // a bad event, or the flush before a wait found the client gone: the rest is not read
             throw e;
         }
     }
@@ -79,7 +66,7 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
         return text == null ? null : new SseEvent(null, text);
     }
 
-    /** Ends the iteration and drops the upstream connection at once: a plain close would drain it to the end. */
+    /** Ends the events and drops the upstream connection at once: a plain close would drain it to the end. */
     public void abort() {
         if (!finished) {
             finished = true;
@@ -100,7 +87,7 @@ public final class SseEventIterator implements Iterator<SseEvent>, Closeable {
         }
     }
 
-    /** Called by the Splitter when it is done; at end of stream the connection is already released. */
+    /** At end of stream the connection is already back in the pool; before it, it is dropped. */
     @Override
     public void close() {
         abort();
