@@ -28,6 +28,8 @@ public class ModelRegistry {
     public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "advanced-chat", "completion", "workflow");
     public static final String DEMO_MODEL_ID = "demo";
     public static final String DEMO_PATH = "/demo/dify/v1";
+    /** The warm-up model's id, in metrics; requests name it by {@link #warmUpModelName()}, which changes on every start. */
+    public static final String WARM_UP_MODEL_ID = "gateway-warm-up";
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
     private static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -37,6 +39,10 @@ public class ModelRegistry {
     private final String globalTaskModel;
     private final GatewayProperties.Timeouts demoTimeouts;
     private final String demoApiKey = "app-demo-" + UUID.randomUUID();
+    private final String warmUpModelName = "warm-up-" + UUID.randomUUID();
+    private final String warmUpClientKey = "gw-warm-up-" + UUID.randomUUID();
+    private final String warmUpAppKey = "app-warm-up-" + UUID.randomUUID();
+    private volatile ModelDefinition warmUpModel;
 
     public ModelRegistry(GatewayProperties properties) {
         Map<String, ModelDefinition> configured = new LinkedHashMap<>();
@@ -68,6 +74,10 @@ public class ModelRegistry {
             default -> throw new GatewayConfigException("gateway.demo.enabled must be auto, true or false, not '"
                     + properties.getDemo().getEnabled() + "'.", "Fix gateway.demo.enabled.");
         };
+        if (configured.containsKey(WARM_UP_MODEL_ID)) {
+            throw new GatewayConfigException("gateway.models." + WARM_UP_MODEL_ID + " clashes with the start-up warm-up's model.",
+                    "Rename the model.");
+        }
         if (demoEnabled && configured.containsKey(DEMO_MODEL_ID)) {
             throw new GatewayConfigException("gateway.models.demo clashes with the built-in demo model.",
                     "Rename the model or set gateway.demo.enabled=false.");
@@ -75,20 +85,49 @@ public class ModelRegistry {
         this.models = Collections.synchronizedMap(configured);
     }
 
-    /** Adds the demo model once the port it is served on is known. */
+    /** Adds the demo model and the hidden warm-up model once the port they are served on is known. */
     @EventListener
     public void onWebServerStarted(WebServerInitializedEvent event) {
-        if (demoEnabled && event.getApplicationContext().getParent() == null) {
-            String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
-            models.put(DEMO_MODEL_ID, new ModelDefinition(DEMO_MODEL_ID, "dify", baseUrl, demoApiKey, "chat",
-                    "Demo (built-in, no Dify needed)", Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false, true,
-                    false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE, null));
+        if (event.getApplicationContext().getParent() != null) {
+            return;
         }
+        String baseUrl = "http://127.0.0.1:" + event.getWebServer().getPort() + DEMO_PATH;
+        if (demoEnabled) {
+            models.put(DEMO_MODEL_ID, demoModel(DEMO_MODEL_ID, baseUrl, demoApiKey, "Demo (built-in, no Dify needed)"));
+        }
+        warmUpModel = demoModel(WARM_UP_MODEL_ID, baseUrl, warmUpAppKey, "Start-up warm-up (internal)");
+    }
+
+    private ModelDefinition demoModel(String id, String baseUrl, String key, String name) {
+        return new ModelDefinition(id, "dify", baseUrl, key, "chat", name, Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false,
+                true, false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE, null);
+    }
+
+    /**
+     * The name by which the start-up warm-up's requests ask for its model: a hidden model (not listed, not in
+     * {@link #all()}) on the built-in demo app (served for it even when the demo model is off); the name changes on
+     * every start, so no client can use it.
+     */
+    public String warmUpModelName() {
+        return warmUpModelName;
+    }
+
+    /** The client key the warm-up's requests carry when client keys are configured; random per start. */
+    public String warmUpClientKey() {
+        return warmUpClientKey;
+    }
+
+    /** The key the demo app accepts from the warm-up model (answered without the demo's word delay). */
+    public String warmUpAppKey() {
+        return warmUpAppKey;
     }
 
     /** The model for an id, or a 404 {@code model_not_found} error. */
     public ModelDefinition resolve(String id) {
         ModelDefinition model = id == null ? null : models.get(id);
+        if (model == null && warmUpModelName.equals(id)) {
+            model = warmUpModel;
+        }
         if (model == null) {
             throw OpenAiException.modelNotFound(id);
         }

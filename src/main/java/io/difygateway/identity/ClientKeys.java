@@ -71,7 +71,10 @@ public class ClientKeys {
                     positive(key.getRequestsPerMinute(), path + ".requests-per-minute"),
                     positive(key.getConcurrentStreams(), path + ".concurrent-streams"))));
         }
-        if (entries.isEmpty()) {
+        if (!entries.isEmpty()) {
+            // the start-up warm-up's own key, random per start, for its hidden model only
+            entries.add(new Entry(sha256(models.warmUpClientKey()), new Caller("warm-up", Set.of(models.warmUpModelName()), null, null)));
+        } else {
             LOG.warn("""
 
                     *****************************************************************************************

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.config.ModelRegistry;
 import io.difygateway.identity.Caller;
 import io.difygateway.openai.ChatCompletion;
 import io.difygateway.openai.ChatCompletionRequest;
@@ -79,7 +80,7 @@ public class RequestObserver {
         metrics.request(new GatewayMetrics.RequestOutcome(modelLabel, caller == null ? "unknown" : caller.label(), outcome,
                 duration, ttft, usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens(),
                 error != null && error.status() >= 500 ? (error.code() == null ? "internal" : error.code()) : null));
-        if (accessLog.isEnabled() && ACCESS.isInfoEnabled()) {
+        if (accessLog.isEnabled() && ACCESS.isInfoEnabled() && !ModelRegistry.WARM_UP_MODEL_ID.equals(modelLabel)) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("request_id", requestId);
             line.put("model", modelLabel);

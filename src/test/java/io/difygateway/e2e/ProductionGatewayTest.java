@@ -69,6 +69,9 @@ class ProductionGatewayTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.difygateway.observability.WarmUpHealthIndicator warmUp;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @DynamicPropertySource
@@ -297,6 +300,27 @@ class ProductionGatewayTest {
         HttpResponse<String> response = chat(OPEN_WEBUI_KEY, "failover", false);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText()).isEqualTo("w0 w1 w2 ");
+    }
+
+    @Test
+    void readinessWaitsForTheStartUpWarmUpWhoseModelNoClientCanUse(CapturedOutput output) throws Exception {
+        String status = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"UP".equals(status) && System.nanoTime() < deadline) {
+            JsonNode readiness = JSON.readTree(http.send(request("/actuator/health/readiness", null).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            status = readiness.at("/components/warmUp/status").asText();
+            assertThat(status).as("the warm-up is part of readiness").isIn("UP", "OUT_OF_SERVICE");
+            Thread.sleep(100);
+        }
+        assertThat(status).isEqualTo("UP");
+        // client keys are configured and the demo model is off here: the warm-up went through both anyway
+        assertThat(String.valueOf(warmUp.health().getDetails().get("warmUp"))).matches("20 rounds in \\d+ ms");
+        assertThat(output.getAll()).doesNotContainPattern("io\\.difygateway\\.access.*gateway-warm-up");
+        HttpResponse<String> byId = chat(OPEN_WEBUI_KEY, "gateway-warm-up", false);
+        assertThat(byId.statusCode()).isEqualTo(404);
+        assertThat(http.send(request("/v1/models", OPEN_WEBUI_KEY).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .doesNotContain("warm-up");
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class GatewayBenchmark {
         try (BenchDify dify = new BenchDify();
              GatewayProcess gateway = new GatewayProcess(settings.gatewayJava(), jar, jvmOptions, settings.gatewayCpus(), dify.baseUrl(), Path.of("target/bench-gateway.log"))) {
             StreamLoad load = new StreamLoad(dify.baseUrl(), gateway.baseUrl());
-            startupAndIdle(gateway);
+            startupAndIdle(gateway, load);
             warmUp(load);
             latency(load);
             allStreamsOpen(load);
@@ -103,13 +103,19 @@ public final class GatewayBenchmark {
         report.add("");
     }
 
-    private void startupAndIdle(GatewayProcess gateway) throws Exception {
+    private void startupAndIdle(GatewayProcess gateway, StreamLoad load) throws Exception {
+        // the first call right after readiness: what the first real user after a deploy or restart gets
+        Outcome direct = load.run(StreamLoad.Path.DIRECT, 1, 5, settings.gapMillis(), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        Outcome first = load.run(StreamLoad.Path.GATEWAY, 1, 5, settings.gapMillis(), Duration.ofSeconds(1), Duration.ofMinutes(1));
         Thread.sleep(5000);
         report.add("## Startup and idle");
         report.add("");
-        report.add("| start to ready ms | idle RSS MB | idle heap used MB |");
-        report.add("|---|---|---|");
-        report.add("| " + gateway.startupMillis() + " | " + gateway.rssMb() + " | " + gateway.heapUsedMb() + " |");
+        report.add("First call: one stream of 5 events sent right after readiness (direct first, then through the gateway).");
+        report.add("");
+        report.add("| start to ready ms | first call after ready: added TTFT ms | idle RSS MB | idle heap used MB |");
+        report.add("|---|---|---|---|");
+        report.add("| " + gateway.startupMillis() + " | " + millis(percentile(first.firstTokens(), 0.5) - percentile(direct.firstTokens(), 0.5))
+                + " | " + gateway.rssMb() + " | " + gateway.heapUsedMb() + " |");
         report.add("");
     }
 
