@@ -18,6 +18,7 @@ import io.difygateway.sse.SseEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,7 +59,8 @@ public class BackendSteps {
             message.getHeaders().clear();
             message.setHeader(Exchange.HTTP_URI, exchange.getVariable(UPSTREAM_URL, String.class));
             String method = exchange.getVariable(UPSTREAM_METHOD, String.class);
-            message.setHeader(Exchange.HTTP_METHOD, method == null ? "POST" : method);
+            // as the enum camel-http reads: a String would go through the type converter on every call
+            message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST : HttpMethods.valueOf(method.toUpperCase(java.util.Locale.ROOT)));
             exchange.removeVariable(UPSTREAM_METHOD);
             Object timeout = exchange.getVariable(UPSTREAM_TIMEOUT_MILLIS);
             if (timeout != null) {
