@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +28,7 @@ final class BenchDify implements AutoCloseable {
 
     static final String API_KEY = "app-benchmark-0000000000000000";
     private static final Pattern PARAMETER = Pattern.compile("(events|gap)=(\\d+)");
+    private static final Pattern SOAK = Pattern.compile("soak=(\\d+) words=(\\d+) gap=(\\d+)( multibyte)?(?: error=(\\d+))?");
     private static final byte[] INFO = "{\"name\":\"Benchmark app\",\"description\":\"\",\"tags\":[],\"mode\":\"chat\"}"
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] PARAMETERS = "{\"user_input_form\":[],\"file_upload\":{\"image\":{\"enabled\":false}}}"
@@ -38,6 +43,7 @@ final class BenchDify implements AutoCloseable {
             + "\"total_tokens\":45}},\"files\":[]}\n\n").getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "bench-dify-pacer");
         thread.setDaemon(true);
@@ -79,8 +85,22 @@ final class BenchDify implements AutoCloseable {
                 exchange.sendResponseHeaders(200, json.length);
                 exchange.getResponseBody().write(json);
                 exchange.close();
+            } else if (path.endsWith("/stop") && "POST".equals(exchange.getRequestMethod())) {
+                stopped.add(path.replaceFirst("^.*/chat-messages/([^/]+)/stop$", "$1"));
+                byte[] json = "{\"result\": \"success\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, json.length);
+                exchange.getResponseBody().write(json);
+                exchange.close();
             } else if (path.endsWith("/chat-messages") && "POST".equals(exchange.getRequestMethod())) {
-                stream(exchange, new String(request, StandardCharsets.UTF_8));
+                String query = new String(request, StandardCharsets.UTF_8);
+                Matcher soak = SOAK.matcher(query);
+                if (soak.find()) {
+                    soakStream(exchange, Integer.parseInt(soak.group(1)), Integer.parseInt(soak.group(2)), Integer.parseInt(soak.group(3)),
+                            soak.group(4) != null, soak.group(5) == null ? -1 : Integer.parseInt(soak.group(5)));
+                } else {
+                    stream(exchange, query);
+                }
             } else {
                 exchange.sendResponseHeaders(404, -1);
                 exchange.close();
@@ -120,6 +140,86 @@ final class BenchDify implements AutoCloseable {
         } else {
             new PacedStream(exchange, out, events, gapMillis).schedule();
         }
+    }
+
+    /** The soak query for call {@code call}: {@code words} words {@code gap} ms apart, in error after {@code errorAfter} (or -1). */
+    static String soakQuery(int call, int words, int gapMillis, boolean multibyte, int errorAfter) {
+        return "soak=" + call + " words=" + words + " gap=" + gapMillis + (multibyte ? " multibyte" : "")
+                + (errorAfter >= 0 ? " error=" + errorAfter : "");
+    }
+
+    /** Word {@code i} of a soak call's answer; multi-byte words mix 2-, 3- and 4-byte UTF-8 characters. */
+    static String soakWord(int call, int i, boolean multibyte) {
+        return multibyte ? "Grüße-" + call + "-" + i + "-日本語🙂 " : "w" + call + "-" + i + " ";
+    }
+
+    /** The task id of a soak call, which its stop call names. */
+    static String soakTask(int call) {
+        return "soak-" + call;
+    }
+
+    /** The message of a soak call's in-stream error. */
+    static String soakError(int call) {
+        return "Soak error " + call;
+    }
+
+    /** The task ids Dify was asked to stop. */
+    Set<String> stopped() {
+        return stopped;
+    }
+
+    /**
+     * A soak call's stream: its words (each frame written in two halves, split inside a multi-byte character when
+     * there is one, so the gateway's decoder sees characters cut by the network), then message_end or an error event.
+     */
+    private void soakStream(HttpExchange exchange, int call, int words, int gapMillis, boolean multibyte, int errorAfter) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        String ids = "\"conversation_id\":\"c-" + call + "\",\"message_id\":\"m-" + call + "\",\"created_at\":1784707531,\"task_id\":\""
+                + soakTask(call) + "\"";
+        List<byte[]> frames = new ArrayList<>();
+        int count = errorAfter >= 0 ? Math.min(errorAfter, words) : words;
+        for (int i = 0; i < count; i++) {
+            frames.add(("data: {\"event\":\"message\"," + ids + ",\"id\":\"m-" + call + "\",\"answer\":\"" + soakWord(call, i, multibyte)
+                    + "\",\"from_variable_selector\":null}\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+        frames.add((errorAfter >= 0
+                ? "data: {\"event\":\"error\"," + ids + ",\"status\":400,\"code\":\"completion_request_error\",\"message\":\""
+                        + soakError(call) + "\"}\n\n"
+                : "data: {\"event\":\"message_end\"," + ids + ",\"id\":\"m-" + call + "\",\"metadata\":{\"usage\":{\"prompt_tokens\":5,"
+                        + "\"completion_tokens\":" + count + ",\"total_tokens\":" + (5 + count) + "}},\"files\":[]}\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Runnable[] next = new Runnable[1];
+        int[] sent = {0};
+        next[0] = () -> {
+            try {
+                byte[] frame = frames.get(sent[0]++);
+                int cut = frame.length / 2;
+                for (int at = cut; at < frame.length - 1; at++) {
+                    if ((frame[at] & 0xC0) == 0xC0) { // the first byte of a multi-byte character: cut after it
+                        cut = at + 1;
+                        break;
+                    }
+                }
+                out.write(frame, 0, cut);
+                out.flush();
+                out.write(frame, cut, frame.length - cut);
+                out.flush();
+                if (sent[0] < frames.size()) {
+                    if (gapMillis == 0) {
+                        next[0].run();
+                    } else {
+                        pacer.schedule(next[0], gapMillis, TimeUnit.MILLISECONDS);
+                    }
+                    return;
+                }
+            } catch (IOException e) {
+                // the gateway dropped the stream (its client left)
+            }
+            exchange.close();
+        };
+        next[0].run();
     }
 
     private static void writeMessage(OutputStream out) throws IOException {

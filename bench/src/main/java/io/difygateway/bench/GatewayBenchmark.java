@@ -34,7 +34,7 @@ public final class GatewayBenchmark {
     /** What to run; every field is a {@code -Dbench.<name>} system property. */
     record Settings(Path gatewayJava, String heap, List<String> gatewayJvmOptions, String gatewayCpus, int events, int gapMillis, List<Integer> concurrency, int workers,
                     int openStreams, Duration openRamp, Duration openTime, int fastEvents, Duration throughputTime, int slowStreams,
-                    int slowSeconds, boolean jfr) {
+                    int slowSeconds, int soakCalls, int soakConcurrency, boolean jfr) {
 
         static Settings fromSystemProperties() {
             return new Settings(
@@ -53,6 +53,8 @@ public final class GatewayBenchmark {
                     Duration.ofSeconds(Integer.getInteger("bench.throughput-seconds", 15)),
                     Integer.getInteger("bench.slow-streams", 2000),
                     Integer.getInteger("bench.slow-seconds", 30),
+                    Integer.getInteger("bench.soak-calls", 10_000),
+                    Integer.getInteger("bench.soak-concurrency", 32),
                     Boolean.getBoolean("bench.jfr"));
         }
     }
@@ -87,6 +89,7 @@ public final class GatewayBenchmark {
             allStreamsOpen(load);
             throughput(load, gateway);
             slowStreams(load, gateway);
+            mixedSoak(dify, gateway);
         }
         String text = String.join("\n", report) + "\n";
         Files.writeString(Path.of("target/benchmark-report.md"), text, StandardCharsets.UTF_8);
@@ -176,6 +179,42 @@ public final class GatewayBenchmark {
         report.add("Added with all " + streams + " streams open: p50 " + millis(percentile(gateway.allOpenLatencies(), 0.5) - percentile(direct.allOpenLatencies(), 0.5))
                 + " ms, p99 " + millis(percentile(gateway.allOpenLatencies(), 0.99) - percentile(direct.allOpenLatencies(), 0.99)) + " ms per event.");
         report.add("");
+    }
+
+    private void mixedSoak(BenchDify dify, GatewayProcess gateway) throws Exception {
+        if (settings.soakCalls() <= 0) {
+            return;
+        }
+        MixedSoak soak = new MixedSoak(dify, gateway.baseUrl());
+        int warmUpCalls = Math.max(100, settings.soakCalls() / 10);
+        MixedSoak.Result warm = soak.run(0, warmUpCalls, settings.soakConcurrency());
+        Thread.sleep(3000);
+        long threadsWarm = gateway.threads();
+        long heapWarm = gateway.heapAfterGcMb();
+        MixedSoak.Result result = soak.run(warmUpCalls, settings.soakCalls(), settings.soakConcurrency());
+        Thread.sleep(3000);
+        long threadsEnd = gateway.threads();
+        long heapEnd = gateway.heapAfterGcMb();
+        report.add("## Mixed soak");
+        report.add("");
+        report.add(settings.soakCalls() + " calls on " + settings.soakConcurrency() + " clients after " + warmUpCalls + " warm-up calls of the same mix;"
+                + " of every ten: five streams of 20 words (every other one multi-byte, cut inside characters by the network), two"
+                + " non-streamed calls, two clients that leave after three chunks, one stream with an in-stream Dify error after"
+                + " 10 words. Exact: the answer byte for byte as sent (and the error chunk, and [DONE]). Threads and heap: the gateway"
+                + " process after the warm-up and at the end, 3 s after the last call, heap after a full GC.");
+        report.add("");
+        report.add("| calls | exact | wrong | client aborts | stop calls for them | threads warm → end | heap after GC warm → end MB | calls/s |");
+        report.add("|---|---|---|---|---|---|---|---|");
+        report.add("| " + result.calls() + " | " + result.exact() + " | " + (result.calls() - result.exact()) + " | " + result.aborts() + " | "
+                + result.stopsSeen() + " | " + threadsWarm + " → " + threadsEnd + " | " + heapWarm + " → " + heapEnd + " | "
+                + String.format(java.util.Locale.ROOT, "%.0f", result.calls() * 1000.0 / Math.max(1, result.millis())) + " |");
+        report.add("");
+        for (String wrong : warm.wrong().isEmpty() ? result.wrong() : warm.wrong()) {
+            report.add("- " + wrong);
+        }
+        if (!result.wrong().isEmpty() || !warm.wrong().isEmpty()) {
+            report.add("");
+        }
     }
 
     private String latencyRow(int streams, String path, Outcome outcome) {

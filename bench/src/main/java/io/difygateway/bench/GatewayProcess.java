@@ -21,6 +21,7 @@ final class GatewayProcess implements AutoCloseable {
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Process process;
+    private final Path java;
     private final int port;
     private final long startupMillis;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -28,6 +29,7 @@ final class GatewayProcess implements AutoCloseable {
     /** Starts the jar; {@code cpus}, when not blank, is the CPU list the process may run on ({@code taskset -c}). */
     GatewayProcess(Path java, Path jar, List<String> jvmOptions, String cpus, String difyBaseUrl, Path log) throws IOException, InterruptedException {
         port = freePort();
+        this.java = java;
         List<String> command = new ArrayList<>();
         if (!cpus.isBlank()) {
             command.addAll(List.of("taskset", "-c", cpus));
@@ -67,6 +69,19 @@ final class GatewayProcess implements AutoCloseable {
     /** Resident memory of the gateway process now, in MB. */
     long rssMb() throws IOException {
         return statusField("VmRSS:") / 1024;
+    }
+
+    /** Threads of the gateway process now. */
+    long threads() throws IOException {
+        return statusField("Threads:");
+    }
+
+    /** Heap in use right after a full collection (jcmd GC.run next to the gateway's java), in MB. */
+    long heapAfterGcMb() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(java.resolveSibling("jcmd").toString(), String.valueOf(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gc.waitFor(60, TimeUnit.SECONDS);
+        return heapUsedMb();
     }
 
     /** Highest resident memory so far, in MB. */
