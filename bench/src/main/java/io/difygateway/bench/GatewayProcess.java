@@ -84,10 +84,13 @@ final class GatewayProcess implements AutoCloseable {
         return heapUsedMb();
     }
 
-    /** Highest resident memory so far, in MB. */
-    long peakRssMb() throws IOException {
-        return statusField("VmHWM:") / 1024;
+    /** The heap's largest classes (jcmd GC.class_histogram), for where memory stays: written to {@code file}. */
+    void heapHistogram(Path file) throws IOException, InterruptedException {
+        Process histogram = new ProcessBuilder(java.resolveSibling("jcmd").toString(), String.valueOf(process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        histogram.waitFor(60, TimeUnit.SECONDS);
     }
+
 
     /** CPU time (user + system) the gateway process used so far, in milliseconds. */
     long cpuMillis() throws IOException {
