@@ -152,6 +152,12 @@ public class DifySteps {
         };
     }
 
+    /** difyUploads → true when there are uploads to make. */
+    @Bean
+    Predicate difyUploadsPending() {
+        return exchange -> !exchange.getVariable(UPLOADS, DifyFileUploads.Plan.class).getPendingUploads().isEmpty();
+    }
+
     /** difyUploads → body: the uploads still to make, for a split. */
     @Bean
     Processor difyPendingUploads() {

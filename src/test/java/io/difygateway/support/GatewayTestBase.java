@@ -123,6 +123,16 @@ public abstract class GatewayTestBase {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("warmUp")
+    private org.springframework.boot.actuate.health.HealthIndicator warmUp;
+
+    /** Tests start once the start-up warm-up's requests are through, as traffic would behind a readiness probe. */
+    @org.junit.jupiter.api.BeforeEach
+    void awaitWarmUp() {
+        Readiness.awaitWarmUp(warmUp);
+    }
+
     protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -3,13 +3,11 @@ package io.difygateway.support;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.difygateway.GatewayApplication;
 import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -36,21 +34,7 @@ public final class StandaloneGateway implements AutoCloseable {
             dify.close();
             throw e;
         }
-        awaitReadiness();
-    }
-
-    /** Waits, as a load balancer would, until the start-up warm-up is done (or gave up) and readiness is UP. */
-    private void awaitReadiness() {
-        HealthIndicator warmUp = context.getBean("warmUp", HealthIndicator.class);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Status.UP.equals(warmUp.health().getStatus()) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Readiness.awaitWarmUp(context.getBean("warmUp", HealthIndicator.class));
     }
 
     public FakeDify dify() {
