@@ -20,17 +20,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public class ConversationStoreConfiguration {
 
     @Bean
-    LimitCounters limitCounters(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis) {
+    LimitCounters limitCounters(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis, Clock clock) {
         return "redis".equals(properties.getConversations().getStore())
-                ? new RedisLimitCounters(redis.getObject(), properties.getUpstream().getTimeouts().total().plusMinutes(5))
+                ? new RedisLimitCounters(redis.getObject(), properties.getUpstream().getTimeouts().total().plusMinutes(5), clock)
                 : new InMemoryLimitCounters();
     }
 
     @Bean
-    ConversationStore conversationStore(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis) {
+    ConversationStore conversationStore(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis, Clock clock) {
         GatewayProperties.Conversations conversations = properties.getConversations();
         return switch (conversations.getStore()) {
-            case "memory" -> new InMemoryConversationStore(conversations.getMaxEntries(), conversations.getTtl(), Clock.systemUTC());
+            case "memory" -> new InMemoryConversationStore(conversations.getMaxEntries(), conversations.getTtl(), clock);
             case "redis" -> new RedisConversationStore(redis.getObject(), conversations.getTtl());
             default -> throw new GatewayConfigException("gateway.conversations.store '" + conversations.getStore()
                     + "' is not supported.", "Use memory or redis.");

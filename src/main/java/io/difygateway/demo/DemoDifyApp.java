@@ -3,8 +3,8 @@ package io.difygateway.demo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +33,13 @@ public class DemoDifyApp {
     private static final String MARKER = "### Current message\n";
 
     private final ObjectMapper json;
+    private final Clock clock;
     private final ModelRegistry registry;
     private final Duration wordDelay;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
-    public DemoDifyApp(ObjectMapper json, ModelRegistry registry, GatewayProperties properties) {
+    public DemoDifyApp(ObjectMapper json, ModelRegistry registry, GatewayProperties properties, Clock clock) {
+        this.clock = clock;
         this.json = json;
         this.registry = registry;
         this.wordDelay = properties.getDemo().getWordDelay();
@@ -64,7 +66,7 @@ public class DemoDifyApp {
         Map<String, Object> prefix = new LinkedHashMap<>();
         prefix.put("conversation_id", UUID.randomUUID().toString());
         prefix.put("message_id", UUID.randomUUID().toString());
-        prefix.put("created_at", Instant.now().getEpochSecond());
+        prefix.put("created_at", clock.instant().getEpochSecond());
         prefix.put("task_id", taskId);
 
         response.setStatus(200);

@@ -17,7 +17,6 @@ import io.difygateway.config.ModelDescriptions;
 import io.difygateway.config.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,12 +38,7 @@ public class DifyAppCatalog implements ModelDescriptions {
     private final Map<String, Instant> lastAttempt = new ConcurrentHashMap<>();
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
-    @Autowired
-    public DifyAppCatalog(ModelRegistry registry, ObjectMapper json) {
-        this(registry, json, Clock.systemUTC());
-    }
-
-    DifyAppCatalog(ModelRegistry registry, ObjectMapper json, Clock clock) {
+    public DifyAppCatalog(ModelRegistry registry, ObjectMapper json, Clock clock) {
         this.registry = registry;
         this.json = json;
         this.clock = clock;

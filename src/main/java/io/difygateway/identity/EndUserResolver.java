@@ -14,7 +14,6 @@ import io.difygateway.config.GatewayProperties;
 import io.difygateway.openai.ChatCompletionRequest;
 import io.difygateway.openai.OpenAiException;
 import io.difygateway.openai.RequestHeaders;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,12 +32,7 @@ public class EndUserResolver {
     private final ObjectMapper json;
     private final Clock clock;
 
-    @Autowired
-    public EndUserResolver(GatewayProperties properties, ObjectMapper json) {
-        this(properties, json, Clock.systemUTC());
-    }
-
-    EndUserResolver(GatewayProperties properties, ObjectMapper json, Clock clock) {
+    public EndUserResolver(GatewayProperties properties, ObjectMapper json, Clock clock) {
         this.identity = properties.getIdentity();
         this.defaultUser = properties.getDefaultUser();
         this.json = json;

@@ -1,5 +1,6 @@
 package io.difygateway.limits;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,9 +24,11 @@ public final class RedisLimitCounters implements LimitCounters {
             return 1""", Long.class);
 
     private final StringRedisTemplate redis;
+    private final Clock clock;
     private final Duration longestStream;
 
-    public RedisLimitCounters(StringRedisTemplate redis, Duration longestStream) {
+    public RedisLimitCounters(StringRedisTemplate redis, Duration longestStream, Clock clock) {
+        this.clock = clock;
         this.redis = redis;
         this.longestStream = longestStream;
     }
@@ -42,7 +45,7 @@ public final class RedisLimitCounters implements LimitCounters {
 
     @Override
     public boolean tryAcquireSlot(String scope, String permitId, int limit) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Long taken = redis.execute(ACQUIRE, List.of(PREFIX + "streams:" + scope),
                 String.valueOf(now - longestStream.toMillis()), String.valueOf(limit), String.valueOf(now), permitId,
                 String.valueOf(longestStream.toMillis()));

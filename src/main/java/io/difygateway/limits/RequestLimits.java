@@ -12,7 +12,6 @@ import io.difygateway.observability.GatewayMetrics;
 import io.difygateway.openai.OpenAiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,12 +25,7 @@ public class RequestLimits {
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    @Autowired
-    public RequestLimits(LimitCounters counters, GatewayMetrics metrics) {
-        this(counters, metrics, Clock.systemUTC());
-    }
-
-    RequestLimits(LimitCounters counters, GatewayMetrics metrics, Clock clock) {
+    public RequestLimits(LimitCounters counters, GatewayMetrics metrics, Clock clock) {
         this.counters = counters;
         this.metrics = metrics;
         this.clock = clock;

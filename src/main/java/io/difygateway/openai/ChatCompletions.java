@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.observability.GatewayMetrics;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Starts and finishes {@link ChatCompletion}s (the front door's openCompletion and finishCompletion steps). */
@@ -18,12 +17,7 @@ public class ChatCompletions {
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    @Autowired
-    public ChatCompletions(ObjectMapper json, GatewayMetrics metrics) {
-        this(json, metrics, Clock.systemUTC());
-    }
-
-    ChatCompletions(ObjectMapper json, GatewayMetrics metrics, Clock clock) {
+    public ChatCompletions(ObjectMapper json, GatewayMetrics metrics, Clock clock) {
         this.json = json;
         this.metrics = metrics;
         this.clock = clock;

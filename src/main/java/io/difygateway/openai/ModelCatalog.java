@@ -1,6 +1,6 @@
 package io.difygateway.openai;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +25,10 @@ public class ModelCatalog {
     private final ModelRegistry registry;
     private final List<ModelDescriptions> descriptions;
     private final ObjectMapper json;
-    private final long created = Instant.now().getEpochSecond();
+    private final long created;
 
-    public ModelCatalog(ModelRegistry registry, List<ModelDescriptions> descriptions, ObjectMapper json) {
+    public ModelCatalog(ModelRegistry registry, List<ModelDescriptions> descriptions, ObjectMapper json, Clock clock) {
+        this.created = clock.instant().getEpochSecond();
         this.registry = registry;
         this.descriptions = descriptions;
         this.json = json;

@@ -43,6 +43,13 @@ public class BackendSteps {
     public static final String UPSTREAM_METHOD = "upstreamMethod";
     /** Exchange variable: the socket timeout in ms of the next unwatched upstream call; the call removes it. */
     public static final String UPSTREAM_TIMEOUT_MILLIS = "upstreamTimeoutMillis";
+    /** Exchange variables of a JSON backend: the JSONPath expressions of {@code jsonPathEventMapper}. */
+    public static final String EVENT_TEXT_PATH = "eventTextPath";
+    public static final String EVENT_PROMPT_TOKENS_PATH = "eventPromptTokensPath";
+    public static final String EVENT_COMPLETION_TOKENS_PATH = "eventCompletionTokensPath";
+    public static final String EVENT_ERROR_PATH = "eventErrorPath";
+    /** Exchange variable: the conversation as a JSON array of {role, content} text messages ({@code textMessages}). */
+    public static final String MESSAGES = "messages";
     /** Exchange variable: the header that carries the model's key: Authorization (as Bearer, when absent) or e.g. api-key. */
     public static final String UPSTREAM_AUTH_HEADER = "upstreamAuthHeader";
 
@@ -140,9 +147,9 @@ public class BackendSteps {
      */
     @Bean
     Processor jsonPathEventMapper(CompletionEvents events) {
-        return exchange -> exchange.setVariable(EVENT_MAPPER, events.jsonPaths(exchange.getVariable("eventTextPath", String.class),
-                exchange.getVariable("eventPromptTokensPath", String.class), exchange.getVariable("eventCompletionTokensPath", String.class),
-                exchange.getVariable("eventErrorPath", String.class)));
+        return exchange -> exchange.setVariable(EVENT_MAPPER, events.jsonPaths(exchange.getVariable(EVENT_TEXT_PATH, String.class),
+                exchange.getVariable(EVENT_PROMPT_TOKENS_PATH, String.class), exchange.getVariable(EVENT_COMPLETION_TOKENS_PATH, String.class),
+                exchange.getVariable(EVENT_ERROR_PATH, String.class)));
     }
 
     /** chatRequest, model, endUser → body: the request for an OpenAI-compatible server. */
@@ -155,7 +162,7 @@ public class BackendSteps {
     /** chatRequest → messages: the conversation as a JSON array of {role, content} text messages. */
     @Bean
     Processor textMessages(OpenAiCompatibleRequests requests) {
-        return exchange -> exchange.setVariable("messages", requests.textMessages(exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class)));
+        return exchange -> exchange.setVariable(MESSAGES, requests.textMessages(exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class)));
     }
 
     private static void check(UpstreamErrors errors, Exchange exchange, String expectedType) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DifyRequestMapperTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DifyAppCatalog catalog = new DifyAppCatalog(new ModelRegistry(new GatewayProperties()), JSON);
+    private final DifyAppCatalog catalog = new DifyAppCatalog(new ModelRegistry(new GatewayProperties()), JSON, Clock.systemUTC());
     private final DifyRequestMapper mapper = new DifyRequestMapper(JSON, catalog);
     private final ConversationTracker conversations = new ConversationTracker(
             new InMemoryConversationStore(100, Duration.ofHours(1), Clock.systemUTC()), new GatewayProperties());

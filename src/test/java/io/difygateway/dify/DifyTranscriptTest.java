@@ -27,14 +27,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Dify transcripts (src/test/resources/transcripts/*.sse) through the reader, the event mapper and the OpenAI
+ * Dify transcripts (src/test/resources/transcripts/dify/*.sse) through the reader, the event mapper and the OpenAI
  * writer, against golden outputs next to them: {@code <case>.stream.golden} (streamed, with include_usage) and
  * {@code <case>.completion.golden.json} (not streamed: the answer, or the HTTP error it becomes). Run with
  * {@code -Dgolden.update=true} to rewrite the goldens after a deliberate change, then review the diff.
  */
 class DifyTranscriptTest {
 
-    private static final Path DIR = Path.of("src/test/resources/transcripts");
+    private static final Path DIR = Path.of("src/test/resources/transcripts/dify");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -44,7 +44,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 class ClientConformanceTest extends GatewayTestBase {
 
-    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANSWER = "Annual plans can be refunded in full within 30 days";
 

@@ -42,7 +42,7 @@ class GatewayBusyTest {
     @Test
     void theRequestAfterTheLastFreeThreadGetsA503ServerBusy() throws Exception {
         FakeDify dify = gateway.dify();
-        dify.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/chat-basic.sse"), Duration.ofMillis(300)));
+        dify.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/dify/chat-basic.sse"), Duration.ofMillis(300)));
         CompletableFuture<HttpResponse<String>> open = http.sendAsync(gateway.streamedChat(), HttpResponse.BodyHandlers.ofString());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (dify.chatRequests().isEmpty() && System.nanoTime() < deadline) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The official OpenAI Java SDK as the client, streaming and not, including errors. */
 class OpenAiSdkTest extends GatewayTestBase {
 
-    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
 
     private OpenAIClient client;
 

@@ -325,7 +325,7 @@ class ProductionGatewayTest {
 
     @Test
     void metricsHealthAndTheAccessLogDescribeRequestsWithoutSecrets(CapturedOutput output) throws Exception {
-        DIFY.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/chat-basic.sse"), Duration.ZERO));
+        DIFY.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/dify/chat-basic.sse"), Duration.ZERO));
         assertThat(chat(OPEN_WEBUI_KEY, "helpdesk", true).statusCode()).isEqualTo(200);
         String metrics = http.send(request("/actuator/prometheus", null).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("gateway_requests_total\\{[^}]*key=\"open-webui\"[^}]*model=\"helpdesk\"[^}]*outcome=\"success\"")

@@ -31,7 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** The front door and the Dify backend route against a fake Dify: the exact Dify request, the OpenAI answer, every error. */
 class ChatCompletionsRouteTest extends GatewayTestBase {
 
-    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired

@@ -226,7 +226,7 @@ class ConversationsRouteTest extends GatewayTestBase {
 
     @Test
     void aTaskHeaderMarksATaskAndATaskModelAnswersIt() throws Exception {
-        DIFY.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/agent-chat-tool-call.sse"), java.time.Duration.ZERO));
+        DIFY.respondWith(FakeDify.transcript(Path.of("src/test/resources/transcripts/dify/agent-chat-tool-call.sse"), java.time.Duration.ZERO));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
                 .header("Content-Type", "application/json").header("X-OpenWebUI-Task", "title_generation")
                 .POST(HttpRequest.BodyPublishers.ofString(chat("agent", false, "Generate a title"))).build(),

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Workflow and completion apps, input forms, files in, and app names from Dify, through the real routes. */
 class DifyAppsRouteTest extends GatewayTestBase {
 
-    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 

@@ -133,7 +133,7 @@ class OtherBackendsRouteTest extends GatewayTestBase {
 
     @Test
     void ollamasNativeStreamIsTranslatedByTheYamlOnlyBackend() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("src/test/resources/transcripts/ollama-chat.ndjson")).stream()
+        List<String> lines = Files.readAllLines(Path.of("src/test/resources/transcripts/ollama/chat.ndjson")).stream()
                 .map(line -> line + "\n").toList();
         DIFY.respondWith(FakeDify.stream(lines, Duration.ofMillis(5), "application/x-ndjson"));
         HttpResponse<String> response = postJson("/v1/chat/completions", """

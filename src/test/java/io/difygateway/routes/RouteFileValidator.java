@@ -37,8 +37,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Checks route files the way the build should: each against the Camel YAML DSL's JSON schema (shipped in the
  * camel-yaml-dsl jar), in the canonical form (no top-level {@code from}, no scalar {@code to}), every route with an
- * id and a description, ids unique, every static {@code direct:} target served by a route, no {@code method} expression in the steps of a
- * streaming split (they run per event). Every problem names the file and line.
+ * id and a description, ids unique, every static {@code direct:} target served by a route, no {@code method} expression
+ * or OGNL path, no {@code toD} to a URI built from expressions, backend files calling upstream only through
+ * {@code direct:upstream-call}, named after their route and reading only the variable contract. Every problem names
+ * the file and line.
  */
 final class RouteFileValidator {
 
@@ -47,6 +49,9 @@ final class RouteFileValidator {
     /** ${variable.a.b}, ${variable.a.m()}, ${header.a.b}, ${body.x}, ${body[0]}: a walk into an object. */
     private static final Pattern OGNL = Pattern.compile("\\$\\{(?:(?:variable|header|exchangeProperty)\\.[A-Za-z0-9_-]+[.(\\[]|body[.\\[])");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
+    /** ${variable.name}: a read of a flat variable. */
+    private static final Pattern VARIABLE_READ = Pattern.compile("\\$\\{variable\\.([A-Za-z0-9_]+)");
+    private static final Set<String> CONTRACT = contract();
     /** An endpoint of Camel's HTTP components: backend files call them only through direct:upstream-call. */
     private static final Pattern HTTP_ENDPOINT = Pattern.compile("^https?:.*");
 
@@ -122,6 +127,65 @@ final class RouteFileValidator {
         }
         checkSteps(file, json, new ArrayList<>(), lines);
         checkBackendFileName(file, json, lines);
+        if (file.getParent() != null && "backends".equals(file.getParent().getFileName().toString())) {
+            checkVariableContract(file, json, lines);
+        }
+    }
+
+    /**
+     * A backend reads only the variables of the contract (the constants of GatewayVariables and BackendSteps, the
+     * routes/README table) and those it sets itself: anything else is a typo or a dependency on another route's inside.
+     */
+    private void checkVariableContract(Path file, JsonNode json, Map<List<Object>, Integer> lines) {
+        Set<String> known = new TreeSet<>(CONTRACT);
+        Map<String, List<Object>> reads = new LinkedHashMap<>();
+        collectVariables(json, new ArrayList<>(), known, reads);
+        reads.forEach((name, path) -> {
+            if (!known.contains(name)) {
+                problems.add(file + ":" + lineOf(path, lines) + ": the backend reads the variable '" + name + "', which is neither in the"
+                        + " variable contract (GatewayVariables, BackendSteps; routes/README.md) nor set in this file");
+            }
+        });
+    }
+
+    private static void collectVariables(JsonNode node, List<Object> path, Set<String> set, Map<String, List<Object>> reads) {
+        if (node.isObject()) {
+            if (node.path("setVariable").path("name").isTextual()) {
+                set.add(node.path("setVariable").path("name").asText());
+            }
+            if (node.path("variable").path("expression").isTextual()) {
+                reads.putIfAbsent(node.path("variable").path("expression").asText(), childOf(path, "variable"));
+            }
+            node.fields().forEachRemaining(field -> collectVariables(field.getValue(), childOf(path, field.getKey()), set, reads));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                List<Object> child = new ArrayList<>(path);
+                child.add(i);
+                collectVariables(node.get(i), child, set, reads);
+            }
+        } else if (node.isTextual()) {
+            Matcher read = VARIABLE_READ.matcher(node.asText());
+            while (read.find()) {
+                reads.putIfAbsent(read.group(1), path);
+            }
+        }
+    }
+
+    /** The names of the variable contract: every public String constant of the two classes that define it. */
+    private static Set<String> contract() {
+        Set<String> names = new TreeSet<>();
+        for (Class<?> type : List.of(io.difygateway.openai.GatewayVariables.class, io.difygateway.upstream.BackendSteps.class)) {
+            for (java.lang.reflect.Field field : type.getFields()) {
+                if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                    try {
+                        names.add((String) field.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return Set.copyOf(names);
     }
 
     private void checkRoute(Path file, JsonNode route, List<Object> path, Map<List<Object>, Integer> lines) {

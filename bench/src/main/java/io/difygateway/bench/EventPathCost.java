@@ -26,7 +26,7 @@ import io.difygateway.support.TestModels;
  */
 public final class EventPathCost {
 
-    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts");
+    private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
     private static final int REPLAYS = 20_000;
 
     private EventPathCost() {
