@@ -73,24 +73,24 @@ class RouteFilesTest {
 
     @Test
     void aBackendCallsUpstreamOnlyThroughTheSharedCallBlock(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
-        Path backends = Files.createDirectories(folder.resolve("backends"));
-        Path direct = backends.resolve("ollama.camel.yaml");
-        Files.writeString(direct, Files.readString(Path.of("routes/backends/ollama.camel.yaml"))
-                .replace("uri: direct:upstream-call", "uri: http://ollama:11434/api/chat"));
+        Path direct = editedOllamaBackend(folder, "uri: direct:upstream-call", "uri: http://ollama:11434/api/chat");
         assertThat(new RouteFileValidator().validate(List.of(direct)))
                 .anySatisfy(problem -> assertThat(problem).contains("a backend calls 'http://ollama:11434/api/chat' directly"));
     }
 
     @Test
     void aBackendReadsOnlyTheVariableContractAndWhatItSetsItself(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
-        Path backends = Files.createDirectories(folder.resolve("backends"));
-        Path typo = backends.resolve("ollama.camel.yaml");
-        Files.writeString(typo, Files.readString(Path.of("routes/backends/ollama.camel.yaml"))
-                .replace("${variable.baseUrl}/api/chat", "${variable.ollamaUrl}/api/chat"));
+        Path typo = editedOllamaBackend(folder, "${variable.baseUrl}/api/chat", "${variable.ollamaUrl}/api/chat");
         Path blocks = Path.of("routes/upstream-blocks.camel.yaml");
         List<String> problems = new RouteFileValidator().validate(List.of(typo, blocks));
         assertThat(problems).singleElement().asString().contains("reads the variable 'ollamaUrl', which is neither in the variable contract");
         assertThat(new RouteFileValidator().validate(List.of(Path.of("routes/backends/ollama.camel.yaml"), blocks)))
                 .as("upstreamModel and baseUrl are the front door's, messages the shared block's").isEmpty();
+    }
+
+    /** The shipped Ollama backend with one text replaced, as backends/ollama.camel.yaml under {@code folder}. */
+    private static Path editedOllamaBackend(Path folder, String text, String replacement) throws IOException {
+        Path file = Files.createDirectories(folder.resolve("backends")).resolve("ollama.camel.yaml");
+        return Files.writeString(file, Files.readString(Path.of("routes/backends/ollama.camel.yaml")).replace(text, replacement));
     }
 }
