@@ -1,19 +1,14 @@
 package io.difygateway.openai;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One chat completion in progress: turns backend-neutral {@link CompletionEvent}s into OpenAI
+ * One chat completion in progress, the stream's state: turns backend-neutral {@link CompletionEvent}s into OpenAI
  * {@code chat.completion.chunk}s written as they arrive (streaming), or into one {@code chat.completion}
- * (non-streaming). Keeps the same id, created time and model on every chunk, sends the role first,
+ * (non-streaming); the {@link ChunkEncoder} makes the bytes. Keeps the same id, created time and model on every chunk, sends the role first,
  * and ends with the finish chunk, the optional usage chunk and {@code [DONE]}.
  *
  * <p>The response is committed lazily, on the first thing there is to send, so that failures before
@@ -25,11 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class ChatCompletion {
 
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final String STOP = "stop";
-    /** Longest text in one chunk, in chars (at most 4 UTF-8 bytes each, plus JSON escaping). */
-    static final int MAX_CHUNK_TEXT = 8192;
+    /** Longest text in one chunk, in chars (the encoder's). */
+    static final int MAX_CHUNK_TEXT = ChunkEncoder.MAX_CHUNK_TEXT;
     static final String REPLACED_NOTICE = "\n\n---\n\n*The app replaced its answer with:*\n\n";
     private static final String THINK_OPEN = "<think>\n";
     private static final String THINK_CLOSE = "\n</think>\n\n";
@@ -41,10 +34,7 @@ public final class ChatCompletion {
     private final boolean includeUsage;
     private final ReasoningMode reasoningMode;
     private final SseOutput output;
-    private final ObjectMapper json;
-    private final String chunkPrefix;
-    private final String chunkSuffix;
-    private final String usageField;
+    private final ChunkEncoder encoder;
     private String finishReason = STOP;
 
     /** The answer as the client knows it, for replacements; for non-streamed completions, the content. */
@@ -82,11 +72,7 @@ public final class ChatCompletion {
         this.includeUsage = includeUsage;
         this.reasoningMode = reasoningMode;
         this.output = output;
-        this.json = json;
-        this.chunkPrefix = "data: {\"id\":" + quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
-                + ",\"model\":" + quote(model) + ",\"choices\":[{\"index\":0,\"delta\":";
-        this.usageField = includeUsage ? ",\"usage\":null" : "";
-        this.chunkSuffix = ",\"logprobs\":null,\"finish_reason\":null}]" + usageField + "}\n\n";
+        this.encoder = new ChunkEncoder(id, created, model, includeUsage, json);
     }
 
     public String id() {
@@ -236,15 +222,7 @@ public final class ChatCompletion {
         if ("content".equals(field)) {
             sentContent.append(text);
         }
-        String key = "{\"" + field + "\":";
-        for (int start = 0; start < text.length(); ) {
-            int end = Math.min(text.length(), start + MAX_CHUNK_TEXT);
-            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                end--;
-            }
-            send((chunkPrefix + key + quote(text.substring(start, end)) + "}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
-            start = end;
-        }
+        encoder.deltaChunks(field, text, this::send);
     }
 
     private void firstToken() {
@@ -256,7 +234,7 @@ public final class ChatCompletion {
     private void keepAlive() {
         if (streaming) {
             commit();
-            send(KEEP_ALIVE);
+            send(ChunkEncoder.KEEP_ALIVE);
             flush();
         }
     }
@@ -327,7 +305,7 @@ public final class ChatCompletion {
         }
         failure = error;
         if (committed && !clientGone) {
-            send(("data: " + write(error.toError().envelope()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            send(encoder.errorChunk(error));
             end();
         }
     }
@@ -361,20 +339,17 @@ public final class ChatCompletion {
                 throw new OpenAiException(502, "server_error", "empty_answer", null,
                         "The backend of model '" + model + "' finished without an answer.");
             }
-            return write(completionBody());
+            boolean reasoningField = reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty();
+            return encoder.completion(content(), reasoningField ? reasoning.toString() : null, finishReason, usage);
         }
         commit();
         if (insideThinkTag) {
             insideThinkTag = false;
             sendDelta("content", THINK_CLOSE);
         }
-        send((chunkPrefix + "{},\"logprobs\":null,\"finish_reason\":" + quote(finishReason) + "}]" + usageField + "}\n\n")
-                .getBytes(StandardCharsets.UTF_8));
+        send(encoder.finishChunk(finishReason));
         if (includeUsage && usage != null) {
-            Map<String, Object> chunk = chunkEnvelope();
-            chunk.put("choices", List.of());
-            chunk.put("usage", usageBody());
-            send(("data: " + write(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            send(encoder.usageChunk(usage));
         }
         end();
         return null;
@@ -390,11 +365,11 @@ public final class ChatCompletion {
         } catch (IOException e) {
             throw disconnected(e);
         }
-        send((chunkPrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + chunkSuffix).getBytes(StandardCharsets.UTF_8));
+        send(encoder.roleChunk());
     }
 
     private void end() {
-        send(DONE);
+        send(ChunkEncoder.DONE);
         ended = true;
         try {
             output.close();
@@ -419,65 +394,9 @@ public final class ChatCompletion {
         return new ClientDisconnectedException(cause);
     }
 
-    private Map<String, Object> completionBody() {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("role", "assistant");
-        message.put("content", content());
-        if (reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty()) {
-            message.put("reasoning_content", reasoning.toString());
-        }
-        message.put("refusal", null);
-        Map<String, Object> choice = new LinkedHashMap<>();
-        choice.put("index", 0);
-        choice.put("message", message);
-        choice.put("logprobs", null);
-        choice.put("finish_reason", finishReason);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", id);
-        body.put("object", "chat.completion");
-        body.put("created", created);
-        body.put("model", model);
-        body.put("choices", List.of(choice));
-        if (usage != null) {
-            body.put("usage", usageBody());
-        }
-        return body;
-    }
-
     /** The non-streamed content: the answer, after the reasoning in think tags when so configured. */
     private String content() {
         boolean thinkTags = reasoningMode == ReasoningMode.THINK_TAGS && !reasoning.isEmpty();
         return thinkTags ? THINK_OPEN + reasoning.toString().strip() + THINK_CLOSE + answer : answer.toString();
-    }
-
-    private Map<String, Object> chunkEnvelope() {
-        Map<String, Object> chunk = new LinkedHashMap<>();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
-    }
-
-    private Map<String, Object> usageBody() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("prompt_tokens", usage.promptTokens());
-        body.put("completion_tokens", usage.completionTokens());
-        body.put("total_tokens", usage.totalTokens());
-        return body;
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a response object", e);
-        }
-    }
-
-    private static String quote(String text) {
-        StringBuilder quoted = new StringBuilder(text.length() + 8).append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, quoted);
-        return quoted.append('"').toString();
     }
 }
