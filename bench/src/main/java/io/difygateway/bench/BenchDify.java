@@ -44,6 +44,7 @@ final class BenchDify implements AutoCloseable {
 
     private final HttpServer server;
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    private volatile long lastRunCallNanos;
     private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "bench-dify-pacer");
         thread.setDaemon(true);
@@ -93,6 +94,7 @@ final class BenchDify implements AutoCloseable {
                 exchange.getResponseBody().write(json);
                 exchange.close();
             } else if (path.endsWith("/chat-messages") && "POST".equals(exchange.getRequestMethod())) {
+                lastRunCallNanos = System.nanoTime();
                 String query = new String(request, StandardCharsets.UTF_8);
                 Matcher soak = SOAK.matcher(query);
                 if (soak.find()) {
@@ -161,6 +163,11 @@ final class BenchDify implements AutoCloseable {
     /** The message of a soak call's in-stream error. */
     static String soakError(int call) {
         return "Soak error " + call;
+    }
+
+    /** When the last run call arrived ({@link System#nanoTime()}, after its body was read). */
+    long lastRunCallNanos() {
+        return lastRunCallNanos;
     }
 
     /** The task ids Dify was asked to stop. */

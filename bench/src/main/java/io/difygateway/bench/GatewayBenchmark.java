@@ -289,7 +289,8 @@ public final class GatewayBenchmark {
         report.add("");
     }
 
-    private static Path gatewayJar() throws IOException {
+    /** The packaged gateway jar in target/. */
+    static Path gatewayJar() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             return files.filter(file -> file.getFileName().toString().matches("dify-openai-gateway-.*\\.jar"))
                     .filter(file -> !file.getFileName().toString().endsWith("-plain.jar")).findFirst()
