@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * One chat completion in progress, the stream's state: turns backend-neutral {@link CompletionEvent}s into OpenAI
  * {@code chat.completion.chunk}s written as they arrive (streaming), or into one {@code chat.completion}
- * (non-streaming); the {@link ChunkEncoder} makes the bytes. Keeps the same id, created time and model on every chunk, sends the role first,
- * and ends with the finish chunk, the optional usage chunk and {@code [DONE]}.
+ * (non-streaming); the {@link ChunkEncoder} makes the bytes. Sends the role first and ends with the finish chunk,
+ * the optional usage chunk and {@code [DONE]}.
  *
  * <p>The response is committed lazily, on the first thing there is to send, so that failures before
  * that still become real HTTP errors. Reasoning goes to {@code reasoning_content}, into {@code <think>} tags in the
@@ -28,7 +28,6 @@ public final class ChatCompletion {
     private static final String THINK_CLOSE = "\n</think>\n\n";
 
     private final String id;
-    private final long created;
     private final String model;
     private final boolean streaming;
     private final boolean includeUsage;
@@ -66,7 +65,6 @@ public final class ChatCompletion {
     public ChatCompletion(String id, long created, String model, boolean streaming, boolean includeUsage,
                           ReasoningMode reasoningMode, SseOutput output, ObjectMapper json) {
         this.id = id;
-        this.created = created;
         this.model = model;
         this.streaming = streaming;
         this.includeUsage = includeUsage;

@@ -2,9 +2,7 @@ package io.difygateway.openai;
 
 import static io.difygateway.openai.GatewayVariables.BACKEND;
 import static io.difygateway.openai.GatewayVariables.BASE_URL;
-import static io.difygateway.openai.GatewayVariables.CONNECT_MILLIS;
 import static io.difygateway.openai.GatewayVariables.MODEL_ID;
-import static io.difygateway.openai.GatewayVariables.SOCKET_MILLIS;
 import static io.difygateway.openai.GatewayVariables.UPSTREAM_MODEL;
 import static io.difygateway.openai.GatewayVariables.BACKGROUND_TASK;
 import static io.difygateway.openai.GatewayVariables.CALLER;
@@ -68,7 +66,7 @@ public class FrontDoorSteps {
         return exchange -> exchange.setVariable(BACKGROUND_TASK, tasks.detect(chatRequest(exchange), exchange.getMessage().getHeaders()));
     }
 
-    /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel, timeouts (404). */
+    /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel (404). */
     @Bean
     Processor resolveModel(ModelRegistry models) {
         return exchange -> {
@@ -78,8 +76,6 @@ public class FrontDoorSteps {
             exchange.setVariable(MODEL_ID, model.id());
             exchange.setVariable(BASE_URL, model.baseUrl());
             exchange.setVariable(UPSTREAM_MODEL, model.upstreamModelName());
-            exchange.setVariable(CONNECT_MILLIS, model.connectMillis());
-            exchange.setVariable(SOCKET_MILLIS, model.socketMillis());
         };
     }
 

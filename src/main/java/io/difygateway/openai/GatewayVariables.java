@@ -22,10 +22,6 @@ public final class GatewayVariables {
     public static final String BASE_URL = "baseUrl";
     /** String: the model name the backend knows ({@code upstream-model}, else the id). */
     public static final String UPSTREAM_MODEL = "upstreamModel";
-    /** Long: the model's connect timeout in ms, for http endpoints. */
-    public static final String CONNECT_MILLIS = "connectMillis";
-    /** Long: the model's socket timeout in ms (the longer of first-event and idle), for http endpoints. */
-    public static final String SOCKET_MILLIS = "socketMillis";
     /** String: who is asking, as the backend's end-user id. */
     public static final String END_USER = "endUser";
     /** {@link ChatCompletion}: the response being written. */
