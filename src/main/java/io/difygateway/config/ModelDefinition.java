@@ -3,7 +3,7 @@ package io.difygateway.config;
 import java.util.List;
 import java.util.Map;
 
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.completion.ReasoningMode;
 
 /**
  * A model the gateway serves, validated: which backend route serves it, the app behind it and how its

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import io.difygateway.openai.OpenAiException;
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.completion.ReasoningMode;
+import io.difygateway.errors.OpenAiException;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

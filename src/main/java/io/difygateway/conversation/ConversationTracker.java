@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.difygateway.completion.ChatCompletion;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.RequestHeaders;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
+import io.difygateway.frontdoor.RequestHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

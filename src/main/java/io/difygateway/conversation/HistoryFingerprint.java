@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.ReasoningBlocks;
+import io.difygateway.completion.ReasoningBlocks;
+import io.difygateway.frontdoor.ChatMessage;
 
 /**
  * A SHA-256 fingerprint of a conversation's messages as the backend saw them: roles and texts, with reasoning

@@ -10,7 +10,7 @@ import java.util.List;
 
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.Causes;
+import io.difygateway.errors.Causes;
 import io.difygateway.sse.UpstreamEvents;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.NoHttpResponseException;

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
 
-import io.difygateway.openai.OpenAiException;
+import io.difygateway.errors.OpenAiException;
 import io.difygateway.sse.UpstreamEvents;
 import io.difygateway.upstream.UpstreamErrors;
 import org.springframework.stereotype.Component;

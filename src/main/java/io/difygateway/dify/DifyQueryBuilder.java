@@ -2,9 +2,9 @@ package io.difygateway.dify;
 
 import java.util.List;
 
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.ReasoningBlocks;
+import io.difygateway.completion.ReasoningBlocks;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
 
 /**
  * Translates OpenAI {@code messages} into one Dify {@code query}: the last user message, preceded, when

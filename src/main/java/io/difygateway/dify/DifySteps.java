@@ -1,20 +1,20 @@
 package io.difygateway.dify;
 
-import static io.difygateway.openai.GatewayVariables.BACKGROUND_TASK;
-import static io.difygateway.openai.GatewayVariables.CHAT_REQUEST;
-import static io.difygateway.openai.GatewayVariables.COMPLETION;
-import static io.difygateway.openai.GatewayVariables.END_USER;
-import static io.difygateway.openai.GatewayVariables.MODEL;
+import static io.difygateway.frontdoor.GatewayVariables.BACKGROUND_TASK;
+import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
+import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
+import static io.difygateway.frontdoor.GatewayVariables.END_USER;
+import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
+import io.difygateway.completion.ChatCompletion;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.conversation.Conversation;
 import io.difygateway.conversation.ConversationTracker;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.upstream.BackendSteps;
 import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Exchange;
@@ -219,7 +219,7 @@ public class DifySteps {
         return exchange -> {
             ModelDefinition model = exchange.getMessage().getBody(ModelDefinition.class);
             exchange.setVariable(MODEL, model);
-            exchange.setVariable(io.difygateway.openai.GatewayVariables.BASE_URL, model.baseUrl());
+            exchange.setVariable(io.difygateway.frontdoor.GatewayVariables.BASE_URL, model.baseUrl());
         };
     }
 

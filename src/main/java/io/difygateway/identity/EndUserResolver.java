@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.OpenAiException;
-import io.difygateway.openai.RequestHeaders;
+import io.difygateway.errors.OpenAiException;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.RequestHeaders;
 import org.springframework.stereotype.Component;
 
 /**

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.errors.OpenAiException;
 import io.difygateway.identity.Caller;
 import io.difygateway.observability.GatewayMetrics;
-import io.difygateway.openai.OpenAiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;

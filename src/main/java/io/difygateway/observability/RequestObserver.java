@@ -6,14 +6,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.CompletionEvent;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelRegistry;
+import io.difygateway.errors.OpenAiException;
+import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.identity.Caller;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.CompletionEvent;
-import io.difygateway.openai.OpenAiException;
 import io.difygateway.web.RequestIdFilter;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;

@@ -2,8 +2,8 @@ package io.difygateway.sse;
 
 import java.io.InputStream;
 
+import io.difygateway.completion.ChatCompletion;
 import io.difygateway.config.GatewayProperties;
-import io.difygateway.openai.ChatCompletion;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,20 +1,19 @@
 package io.difygateway.upstream;
 
-import static io.difygateway.openai.GatewayVariables.CHAT_REQUEST;
-import static io.difygateway.openai.GatewayVariables.COMPLETION;
-import static io.difygateway.openai.GatewayVariables.END_USER;
-import static io.difygateway.openai.GatewayVariables.MODEL;
+import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
+import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
+import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
 import java.io.InputStream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.StreamWatchdog;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.StreamWatchdog;
-import io.difygateway.openaicompat.OpenAiCompatibleEvents;
-import io.difygateway.openaicompat.OpenAiCompatibleRequests;
-import io.difygateway.sse.UpstreamEvents;
+import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.sse.SseEvents;
+import io.difygateway.sse.UpstreamEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -135,12 +134,6 @@ public class BackendSteps {
                 exchange.getVariable(EVENT_MAPPER, EventMapper.class), completion(exchange));
     }
 
-    /** → eventMapper: the OpenAI-compatible chunk mapper. */
-    @Bean
-    Processor openAiCompatibleEventMapper(OpenAiCompatibleEvents events) {
-        return exchange -> exchange.setVariable(EVENT_MAPPER, (EventMapper) events::map);
-    }
-
     /**
      * eventTextPath, eventPromptTokensPath, eventCompletionTokensPath, eventErrorPath → eventMapper: completion events
      * picked from each JSON event by these JSONPath expressions, compiled once for the request.
@@ -152,17 +145,15 @@ public class BackendSteps {
                 exchange.getVariable(EVENT_ERROR_PATH, String.class)));
     }
 
-    /** chatRequest, model, endUser → body: the request for an OpenAI-compatible server. */
-    @Bean
-    Processor openAiCompatibleBody(OpenAiCompatibleRequests requests) {
-        return exchange -> exchange.getMessage().setBody(requests.body(exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class),
-                model(exchange), exchange.getVariable(END_USER, String.class)));
-    }
-
     /** chatRequest → messages: the conversation as a JSON array of {role, content} text messages. */
     @Bean
-    Processor textMessages(OpenAiCompatibleRequests requests) {
-        return exchange -> exchange.setVariable(MESSAGES, requests.textMessages(exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class)));
+    Processor textMessages(ObjectMapper json) {
+        return exchange -> {
+            ArrayNode messages = json.createArrayNode();
+            exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class).messages()
+                    .forEach(message -> messages.addObject().put("role", message.role()).put("content", message.text()));
+            exchange.setVariable(MESSAGES, messages.toString());
+        };
     }
 
     private static void check(UpstreamErrors errors, Exchange exchange, String expectedType) {

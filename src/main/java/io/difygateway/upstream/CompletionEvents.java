@@ -7,8 +7,8 @@ import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
-import io.difygateway.openai.CompletionEvent;
-import io.difygateway.openai.OpenAiException;
+import io.difygateway.completion.CompletionEvent;
+import io.difygateway.errors.OpenAiException;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,6 +1,6 @@
 package io.difygateway.upstream;
 
-import io.difygateway.openai.ChatCompletion;
+import io.difygateway.completion.ChatCompletion;
 import io.difygateway.sse.SseEvent;
 import io.difygateway.sse.UpstreamEvents;
 

@@ -2,7 +2,7 @@ package io.difygateway.upstream;
 
 import java.util.List;
 
-import io.difygateway.openai.CompletionEvent;
+import io.difygateway.completion.CompletionEvent;
 import io.difygateway.sse.SseEvent;
 
 /** Translates one upstream event (SSE or an NDJSON line) into the completion events it means; one per request. */

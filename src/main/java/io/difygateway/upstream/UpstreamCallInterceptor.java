@@ -2,7 +2,7 @@ package io.difygateway.upstream;
 
 import java.io.IOException;
 
-import io.difygateway.openai.StreamWatchdog;
+import io.difygateway.completion.StreamWatchdog;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.difygateway.openai.OpenAiException;
+import io.difygateway.errors.OpenAiException;
 import io.difygateway.sse.UpstreamEvents;
 import org.springframework.stereotype.Component;
 

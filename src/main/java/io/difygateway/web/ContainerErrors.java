@@ -1,6 +1,6 @@
 package io.difygateway.web;
 
-import io.difygateway.openai.OpenAiError;
+import io.difygateway.errors.OpenAiError;
 
 /** Translates an HTTP status that the servlet container set on its own into an OpenAI error in plain words. */
 final class ContainerErrors {

@@ -1,6 +1,6 @@
 package io.difygateway.web;
 
-import io.difygateway.openai.OpenAiError;
+import io.difygateway.errors.OpenAiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.task.TaskRejectedException;

@@ -5,7 +5,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.difygateway.openai.OpenAiError;
+import io.difygateway.errors.OpenAiError;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;

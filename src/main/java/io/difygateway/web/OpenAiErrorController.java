@@ -1,6 +1,6 @@
 package io.difygateway.web;
 
-import io.difygateway.openai.OpenAiError;
+import io.difygateway.errors.OpenAiError;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;

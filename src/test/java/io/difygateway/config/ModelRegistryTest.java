@@ -3,7 +3,7 @@ package io.difygateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.difygateway.openai.OpenAiException;
+import io.difygateway.errors.OpenAiException;
 import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {

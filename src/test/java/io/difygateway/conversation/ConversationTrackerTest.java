@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.CompletionEvent;
+import io.difygateway.completion.ReasoningMode;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.CompletionEvent;
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
 import io.difygateway.support.MutableClock;
 import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class ConversationTrackerTest {
         Conversation conversation = tracker.open(request, MODEL, "u", Map.of(), false);
         ChatCompletion failed = new ChatCompletion("c", 1L, "m", false, false, ReasoningMode.OFF, null, new ObjectMapper());
         failed.accept(List.of(new CompletionEvent.UpstreamIds("t", "conv-9"), new CompletionEvent.Text("partial"),
-                new CompletionEvent.Failure(new io.difygateway.openai.OpenAiException(502, "server_error", null, null, "x"))));
+                new CompletionEvent.Failure(new io.difygateway.errors.OpenAiException(502, "server_error", null, null, "x"))));
         tracker.remember(conversation, request, failed);
         history.add(new ChatMessage("assistant", "partial"));
         history.add(new ChatMessage("user", "Q2"));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import io.difygateway.openai.ChatMessage;
+import io.difygateway.frontdoor.ChatMessage;
 import org.junit.jupiter.api.Test;
 
 class HistoryFingerprintTest {

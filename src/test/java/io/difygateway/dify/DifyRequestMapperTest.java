@@ -13,11 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelRegistry;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.OpenAiException;
 import io.difygateway.conversation.ConversationTracker;
 import io.difygateway.conversation.InMemoryConversationStore;
+import io.difygateway.errors.OpenAiException;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
 import io.difygateway.support.TestModels;
 import org.junit.jupiter.api.Test;
 

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.ReasoningMode;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.OpenAiException;
-import io.difygateway.openai.ReasoningMode;
+import io.difygateway.errors.OpenAiException;
 import io.difygateway.sse.SseEvent;
 import io.difygateway.sse.SseEventReader;
 import io.difygateway.support.BufferSseOutput;

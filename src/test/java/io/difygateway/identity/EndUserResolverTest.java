@@ -14,9 +14,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
-import io.difygateway.openai.ChatCompletionRequest;
-import io.difygateway.openai.ChatMessage;
-import io.difygateway.openai.OpenAiException;
+import io.difygateway.errors.OpenAiException;
+import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
 import org.junit.jupiter.api.Test;
 
 class EndUserResolverTest {

@@ -174,7 +174,7 @@ final class RouteFileValidator {
     /** The names of the variable contract: every public String constant of the two classes that define it. */
     private static Set<String> contract() {
         Set<String> names = new TreeSet<>();
-        for (Class<?> type : List.of(io.difygateway.openai.GatewayVariables.class, io.difygateway.upstream.BackendSteps.class)) {
+        for (Class<?> type : List.of(io.difygateway.frontdoor.GatewayVariables.class, io.difygateway.upstream.BackendSteps.class)) {
             for (java.lang.reflect.Field field : type.getFields()) {
                 if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
                     try {

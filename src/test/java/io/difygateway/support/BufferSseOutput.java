@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-import io.difygateway.openai.SseOutput;
+import io.difygateway.completion.SseOutput;
 
 /** Collects a streamed completion in memory; can fail like a client that went away after N writes. */
 public final class BufferSseOutput implements SseOutput {

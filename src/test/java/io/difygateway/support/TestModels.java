@@ -3,10 +3,9 @@ package io.difygateway.support;
 import java.util.List;
 import java.util.Map;
 
+import io.difygateway.completion.ReasoningMode;
 import io.difygateway.config.GatewayProperties;
-
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.openai.ReasoningMode;
 
 /** Builds {@link ModelDefinition}s for unit tests: a Dify app with the defaults of configuration. */
 public final class TestModels {

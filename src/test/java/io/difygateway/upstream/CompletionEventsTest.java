@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
-import io.difygateway.openai.CompletionEvent;
+import io.difygateway.completion.CompletionEvent;
 import io.difygateway.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.ClientDisconnectedException;
-import io.difygateway.openai.CompletionEvent;
-import io.difygateway.openai.ReasoningMode;
-import io.difygateway.openai.SseOutput;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.ClientDisconnectedException;
+import io.difygateway.completion.CompletionEvent;
+import io.difygateway.completion.ReasoningMode;
+import io.difygateway.completion.SseOutput;
 import io.difygateway.sse.UpstreamEvents;
 import io.difygateway.support.BufferSseOutput;
 import io.difygateway.support.RepeatingStream;

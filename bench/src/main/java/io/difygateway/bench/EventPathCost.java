@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.completion.ChatCompletion;
+import io.difygateway.completion.SseOutput;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.dify.DifyEventMapper;
 import io.difygateway.dify.DifyStreamState;
-import io.difygateway.openai.ChatCompletion;
-import io.difygateway.openai.SseOutput;
 import io.difygateway.sse.SseEvent;
 import io.difygateway.sse.SseEventReader;
 import io.difygateway.support.TestModels;

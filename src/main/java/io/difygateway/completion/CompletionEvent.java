@@ -1,0 +1,52 @@
+package io.difygateway.completion;
+import io.difygateway.errors.OpenAiException;
+
+/**
+ * What a backend stream means for the OpenAI response, independent of the backend's wire format.
+ * Backend event mappers produce these; {@link ChatCompletion} turns them into OpenAI chunks.
+ */
+public sealed interface CompletionEvent {
+
+    /** A piece of the assistant's answer. */
+    record Text(String text) implements CompletionEvent {
+    }
+
+    /** A piece of the model's reasoning (agent steps, thinking), shown apart from the answer. */
+    record Reasoning(String text) implements CompletionEvent {
+    }
+
+    /**
+     * The backend replaced its whole answer (content moderation). Identical text changes nothing; otherwise the
+     * client must end up seeing the replacement.
+     */
+    record ReplaceAnswer(String text) implements CompletionEvent {
+    }
+
+    /** Token counts reported by the backend for the whole completion. */
+    record Usage(long promptTokens, long completionTokens) implements CompletionEvent {
+        public long totalTokens() {
+            return promptTokens + completionTokens;
+        }
+    }
+
+    /** Why the answer ended, when it was not a normal stop: {@code length}, {@code content_filter}, ... */
+    record Finish(String reason) implements CompletionEvent {
+    }
+
+    /** The backend is alive but has nothing to say yet. */
+    record KeepAlive() implements CompletionEvent {
+    }
+
+    /**
+     * The backend's ids for this run: the task (needed to cancel it, Dify's {@code task_id}) and the conversation it
+     * belongs to (Dify's {@code conversation_id}), either may be null.
+     */
+    record UpstreamIds(String taskId, String conversationId) implements CompletionEvent {
+    }
+
+    /** The backend failed after the response started; nothing more follows. */
+    record Failure(OpenAiException error) implements CompletionEvent {
+    }
+
+    KeepAlive KEEP_ALIVE = new KeepAlive();
+}

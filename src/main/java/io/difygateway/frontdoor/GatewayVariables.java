@@ -1,0 +1,32 @@
+package io.difygateway.frontdoor;
+
+/**
+ * The names of the exchange variables the front door sets and the backend routes read (the contract of
+ * routes/README.md, "Exchange variables"). All are flat: no route step walks into an object.
+ */
+public final class GatewayVariables {
+
+    /** {@link io.difygateway.identity.Caller}: the client key used (name, models, limits). */
+    public static final String CALLER = "caller";
+    /** {@link ChatCompletionRequest}: the validated OpenAI request. */
+    public static final String CHAT_REQUEST = "chatRequest";
+    /** Boolean: an Open WebUI title/tags/follow-up/query task. */
+    public static final String BACKGROUND_TASK = "backgroundTask";
+    /** {@link io.difygateway.config.ModelDefinition}: the model (or its task model) with backend, URL, key. */
+    public static final String MODEL = "model";
+    /** String: the model's backend name; the front door calls {@code direct:backend-<backend>}. */
+    public static final String BACKEND = "backend";
+    /** String: the model's id, for log lines. */
+    public static final String MODEL_ID = "modelId";
+    /** String: the model's base URL, without a trailing slash. */
+    public static final String BASE_URL = "baseUrl";
+    /** String: the model name the backend knows ({@code upstream-model}, else the id). */
+    public static final String UPSTREAM_MODEL = "upstreamModel";
+    /** String: who is asking, as the backend's end-user id. */
+    public static final String END_USER = "endUser";
+    /** {@link ChatCompletion}: the response being written. */
+    public static final String COMPLETION = "completion";
+
+    private GatewayVariables() {
+    }
+}

@@ -1,8 +1,0 @@
-package io.difygateway.openai;
-
-/** The client went away while its stream was being written: nobody is left to answer. */
-public class ClientDisconnectedException extends RuntimeException {
-    public ClientDisconnectedException(Throwable cause) {
-        super("client disconnected", cause);
-    }
-}
