@@ -99,8 +99,8 @@ public class ModelRegistry {
     }
 
     private ModelDefinition demoModel(String id, String baseUrl, String key, String name) {
-        return new ModelDefinition(id, "dify", baseUrl, key, "chat", name, Map.of(), null, null, ReasoningMode.REASONING_CONTENT, false,
-                true, false, "query-prefix", null, List.of(), demoTimeouts, ModelDefinition.RateLimits.NONE, null);
+        return new ModelDefinition(id, "dify", baseUrl, key, name, ReasoningMode.REASONING_CONTENT, null, demoTimeouts,
+                ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of()));
     }
 
     /**
@@ -204,16 +204,16 @@ public class ModelRegistry {
             throw new GatewayConfigException(key + ".system-prompt '" + systemPrompt + "' is not supported.",
                     "Use query-prefix, drop or input:<variable>.");
         }
-        models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, appType, blankToNull(model.getDisplayName()),
+        DifyApp dify = !"dify".equals(backend) ? DifyApp.NONE : new DifyApp(appType,
                 Collections.unmodifiableMap(new LinkedHashMap<>(model.getInputs())), blankToNull(model.getQueryInput()),
-                blankToNull(model.getOutputVariable()), reasoning, model.isWorkflowProgress(),
-                "markdown".equals(model.getCitations()), "dify".equals(model.getConversation()), systemPrompt,
-                blankToNull(model.getTaskModel()),
-                model.getFallbackBaseUrls().stream().map(url -> baseUrl(url, key + ".fallback-base-urls")).toList(),
-                model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
+                blankToNull(model.getOutputVariable()), model.isWorkflowProgress(), "markdown".equals(model.getCitations()),
+                "dify".equals(model.getConversation()), systemPrompt,
+                model.getFallbackBaseUrls().stream().map(url -> baseUrl(url, key + ".fallback-base-urls")).toList());
+        models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, blankToNull(model.getDisplayName()), reasoning,
+                blankToNull(model.getTaskModel()), model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
                 new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),
                         positive(model.getConcurrentStreams(), key + ".concurrent-streams")),
-                blankToNull(model.getUpstreamModel())));
+                blankToNull(model.getUpstreamModel()), dify));
     }
 
     private static Integer positive(Integer value, String key) {

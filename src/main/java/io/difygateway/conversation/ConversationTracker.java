@@ -36,7 +36,7 @@ public class ConversationTracker {
     /** Where a request stands; stateless for models without conversations and for background tasks. */
     public Conversation open(ChatCompletionRequest request, ModelDefinition model, String user, Map<String, Object> requestHeaders,
                              boolean backgroundTask) {
-        if (backgroundTask || !model.conversations()) {
+        if (backgroundTask || !model.dify().conversations()) {
             return Conversation.stateless();
         }
         String history = HistoryFingerprint.of(request.messages().subList(0, request.lastUserIndex()));

@@ -47,7 +47,7 @@ public class DifyCalls {
             this.model = model;
             this.baseUrls = new ArrayList<>();
             baseUrls.add(model.baseUrl());
-            baseUrls.addAll(model.fallbackBaseUrls());
+            baseUrls.addAll(model.dify().fallbackBaseUrls());
         }
 
         /** The base URL of the current attempt. */
@@ -70,12 +70,12 @@ public class DifyCalls {
 
     /** The run endpoint of the current attempt. */
     public String runUrl(Call call) {
-        return call.baseUrl() + DifyAppType.of(call.model.appType()).runPath();
+        return call.baseUrl() + DifyAppType.of(call.model.dify().appType()).runPath();
     }
 
     /** The stop endpoint of a task, on the base URL that runs it. */
     public String stopUrl(Call call, String taskId) {
-        return call.baseUrl() + DifyAppType.of(call.model.appType()).stopPath(taskId);
+        return call.baseUrl() + DifyAppType.of(call.model.dify().appType()).stopPath(taskId);
     }
 
     /** Dify answered: a proxy's 502/503 is tried again (the answer is dropped), anything else is the answer. */

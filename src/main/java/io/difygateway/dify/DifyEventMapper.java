@@ -90,12 +90,12 @@ public class DifyEventMapper {
                 }
             }
             case "node_started" -> {
-                if (state.decorate && state.model.workflowProgress() && !QUIET_NODES.contains(data.path("node_type").asText())) {
+                if (state.decorate && state.model.dify().workflowProgress() && !QUIET_NODES.contains(data.path("node_type").asText())) {
                     events.add(new CompletionEvent.Reasoning("Running: " + data.path("title").asText("a step") + "\n\n"));
                 }
             }
             case "iteration_started", "loop_started" -> {
-                if (state.decorate && state.model.workflowProgress()) {
+                if (state.decorate && state.model.dify().workflowProgress()) {
                     int length = data.path("metadata").path("iterator_length").asInt(0);
                     events.add(new CompletionEvent.Reasoning(("iteration_started".equals(type) ? "Iterating: " : "Looping: ")
                             + data.path("title").asText("a step") + (length > 0 ? " (" + length + " items)" : "") + "\n\n"));
@@ -144,7 +144,7 @@ public class DifyEventMapper {
         if (usage.isObject()) {
             events.add(new CompletionEvent.Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
         }
-        if (state.decorate && state.model.citations()) {
+        if (state.decorate && state.model.dify().citations()) {
             citations(events, metadata.path("retriever_resources"));
         }
     }
@@ -249,7 +249,7 @@ public class DifyEventMapper {
             return; // chatflow: the answer came as message events, usage comes with message_end
         }
         if (!state.textSeen && !"stopped".equals(status)) {
-            events.add(new CompletionEvent.Text(WorkflowOutputs.render(data.path("outputs"), state.model.outputVariable(), json)));
+            events.add(new CompletionEvent.Text(WorkflowOutputs.render(data.path("outputs"), state.model.dify().outputVariable(), json)));
         }
         if (state.llmUsageSeen) {
             events.add(new CompletionEvent.Usage(state.llmPromptTokens, state.llmCompletionTokens));

@@ -43,11 +43,11 @@ public class DifyRequestMapper {
      */
     public String runBody(ChatCompletionRequest request, ModelDefinition model, String user, List<Map<String, Object>> files,
                           Conversation conversation) {
-        DifyAppType type = DifyAppType.of(model.appType());
+        DifyAppType type = DifyAppType.of(model.dify().appType());
         DifyAppMetadata app = catalog.metadata(model);
         boolean continuing = type.isChat() && conversation.isContinuing();
         String message = continuing ? request.messages().get(request.lastUserIndex()).text()
-                : DifyQueryBuilder.query(request, "query-prefix".equals(model.systemPrompt()));
+                : DifyQueryBuilder.query(request, "query-prefix".equals(model.dify().systemPrompt()));
         String queryInput = queryInput(model, type, app);
 
         Map<String, Object> inputs = new LinkedHashMap<>();
@@ -55,10 +55,10 @@ public class DifyRequestMapper {
             app.inputForm().stream().filter(field -> field.defaultValue() != null)
                     .forEach(field -> inputs.put(field.variable(), field.defaultValue()));
         }
-        inputs.putAll(model.inputs());
-        String instructions = model.systemPromptInput() == null ? "" : DifyQueryBuilder.instructions(request);
+        inputs.putAll(model.dify().inputs());
+        String instructions = model.dify().systemPromptInput() == null ? "" : DifyQueryBuilder.instructions(request);
         if (!instructions.isEmpty()) {
-            inputs.put(model.systemPromptInput(), instructions);
+            inputs.put(model.dify().systemPromptInput(), instructions);
         }
         if (queryInput != null) {
             inputs.put(queryInput, message);
@@ -94,8 +94,8 @@ public class DifyRequestMapper {
      * app's text input that is not fixed by configuration (preferring a likely name such as {@code query}).
      */
     private String queryInput(ModelDefinition model, DifyAppType type, DifyAppMetadata app) {
-        if (model.queryInput() != null || type.isChat()) {
-            return model.queryInput();
+        if (model.dify().queryInput() != null || type.isChat()) {
+            return model.dify().queryInput();
         }
         if (app.inputForm() == null) {
             if (type == DifyAppType.COMPLETION) {
@@ -108,7 +108,7 @@ public class DifyRequestMapper {
         }
         List<DifyAppMetadata.InputField> candidates = app.inputForm().stream()
                 .filter(DifyAppMetadata.InputField::isText)
-                .filter(field -> !model.inputs().containsKey(field.variable())).toList();
+                .filter(field -> !model.dify().inputs().containsKey(field.variable())).toList();
         for (String likely : LIKELY_QUERY_INPUTS) {
             for (DifyAppMetadata.InputField field : candidates) {
                 if (field.variable().equalsIgnoreCase(likely)) {
@@ -135,7 +135,7 @@ public class DifyRequestMapper {
                         "The Dify app behind model '" + model.id() + "' needs a value for its input '" + field.variable() + "'"
                                 + (field.label() == null ? "" : " (" + field.label() + ")")
                                 + ". Set gateway.models." + model.id() + ".inputs." + field.variable()
-                                + (model.queryInput() == null ? ", or name it in gateway.models." + model.id() + ".query-input" : "")
+                                + (model.dify().queryInput() == null ? ", or name it in gateway.models." + model.id() + ".query-input" : "")
                                 + ".");
             }
         }

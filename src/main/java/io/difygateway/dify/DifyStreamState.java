@@ -31,7 +31,7 @@ public final class DifyStreamState {
     DifyStreamState(ModelDefinition model, boolean decorate) {
         this.model = model;
         this.decorate = decorate;
-        this.appType = DifyAppType.of(model.appType());
+        this.appType = DifyAppType.of(model.dify().appType());
         URI base = URI.create(model.baseUrl());
         this.origin = base.getScheme() + "://" + base.getRawAuthority();
     }

@@ -27,7 +27,7 @@ class ModelRegistryTest {
         ModelRegistry registry = new ModelRegistry(with("helpdesk", dify("http://dify.internal/v1/", "app-secret", "agent-chat")));
         ModelDefinition model = registry.resolve("helpdesk");
         assertThat(model.baseUrl()).isEqualTo("http://dify.internal/v1");
-        assertThat(model.appType()).isEqualTo("agent-chat");
+        assertThat(model.dify().appType()).isEqualTo("agent-chat");
         assertThat(model.displayName()).as("no display-name: the app's own name is used").isNull();
         assertThat(model.toString()).doesNotContain("app-secret");
         assertThat(registry.isDemoEnabled()).isFalse();
@@ -35,7 +35,7 @@ class ModelRegistryTest {
 
     @Test
     void appTypeDefaultsToChat() {
-        assertThat(new ModelRegistry(with("m", dify("https://api.dify.ai/v1", "k", null))).resolve("m").appType()).isEqualTo("chat");
+        assertThat(new ModelRegistry(with("m", dify("https://api.dify.ai/v1", "k", null))).resolve("m").dify().appType()).isEqualTo("chat");
     }
 
     @Test
@@ -91,7 +91,7 @@ class ModelRegistryTest {
         properties.getEnvModel().setId("support");
         properties.getEnvModel().setAppType("advanced-chat");
         ModelRegistry registry = new ModelRegistry(properties);
-        assertThat(registry.resolve("support").appType()).isEqualTo("advanced-chat");
+        assertThat(registry.resolve("support").dify().appType()).isEqualTo("advanced-chat");
         assertThat(registry.isDemoEnabled()).isFalse();
     }
 

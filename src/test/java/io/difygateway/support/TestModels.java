@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.difygateway.completion.ReasoningMode;
+import io.difygateway.config.DifyApp;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 
@@ -74,8 +75,8 @@ public final class TestModels {
     }
 
     public ModelDefinition build() {
-        return new ModelDefinition("m", "dify", baseUrl, "app-key", appType, null, inputs, queryInput,
-                outputVariable, reasoning, workflowProgress, citations, conversations, systemPrompt, null, fallbackBaseUrls,
-                new GatewayProperties().getUpstream().getTimeouts(), ModelDefinition.RateLimits.NONE, null);
+        return new ModelDefinition("m", "dify", baseUrl, "app-key", null, reasoning, null, new GatewayProperties().getUpstream().getTimeouts(),
+                ModelDefinition.RateLimits.NONE, null, new DifyApp(appType, inputs, queryInput, outputVariable, workflowProgress, citations,
+                conversations, systemPrompt, fallbackBaseUrls));
     }
 }
