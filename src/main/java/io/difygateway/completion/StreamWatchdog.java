@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.config.Timeouts;
 import io.difygateway.errors.OpenAiException;
 import io.difygateway.sse.UpstreamEvents;
 import org.apache.hc.client5.http.classic.ExecRuntime;
@@ -39,7 +40,7 @@ public class StreamWatchdog implements DisposableBean {
     /** One watched completion; the backend stream is attached once the backend answered. */
     public final class Watch implements Runnable {
         private final ChatCompletion completion;
-        private final GatewayProperties.Timeouts timeouts;
+        private final Timeouts timeouts;
         private final long connectMillis;
         private final long socketMillis;
         private final String model;
@@ -158,7 +159,7 @@ public class StreamWatchdog implements DisposableBean {
         return silenceTimeout(model.id(), model.timeouts(), completion.lastUpstreamEventNanos() != 0);
     }
 
-    private static OpenAiException silenceTimeout(String model, GatewayProperties.Timeouts timeouts, boolean anyEvent) {
+    private static OpenAiException silenceTimeout(String model, Timeouts timeouts, boolean anyEvent) {
         return upstreamTimeout(model, anyEvent ? "was silent for longer than its idle timeout of " + describe(timeouts.idle())
                 : "sent nothing within its first-event timeout of " + describe(timeouts.firstEvent()));
     }

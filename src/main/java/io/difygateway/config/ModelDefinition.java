@@ -20,7 +20,7 @@ import io.difygateway.completion.ReasoningMode;
  * @param dify          the Dify app's settings ({@link DifyApp#NONE} for other backends)
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String displayName,
-                              ReasoningMode reasoning, String taskModel, GatewayProperties.Timeouts timeouts, RateLimits limits,
+                              ReasoningMode reasoning, String taskModel, Timeouts timeouts, RateLimits limits,
                               String upstreamModel, DifyApp dify) {
 
     /** Requests per minute and concurrent streams allowed; null means no limit. */

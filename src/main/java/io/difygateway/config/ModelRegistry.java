@@ -37,7 +37,7 @@ public class ModelRegistry {
     private final Map<String, ModelDefinition> models;
     private final boolean demoEnabled;
     private final String globalTaskModel;
-    private final GatewayProperties.Timeouts demoTimeouts;
+    private final Timeouts demoTimeouts;
     private final String demoApiKey = "app-demo-" + UUID.randomUUID();
     private final String warmUpModelName = "warm-up-" + UUID.randomUUID();
     private final String warmUpClientKey = "gw-warm-up-" + UUID.randomUUID();
@@ -46,9 +46,9 @@ public class ModelRegistry {
 
     public ModelRegistry(GatewayProperties properties) {
         Map<String, ModelDefinition> configured = new LinkedHashMap<>();
-        GatewayProperties.Timeouts defaults = properties.getUpstream().getTimeouts();
+        Timeouts defaults = properties.getUpstream().getTimeouts();
         properties.getModels().forEach((id, model) -> add(configured, id, model, "gateway.models." + id, defaults));
-        GatewayProperties.EnvModel envModel = properties.getEnvModel();
+        EnvModelProperties envModel = properties.getEnvModel();
         if (envModel.getBaseUrl() != null && !envModel.getBaseUrl().isBlank()) {
             if (configured.containsKey(envModel.getId())) {
                 throw new GatewayConfigException("gateway.env-model.id '" + envModel.getId()
@@ -163,8 +163,8 @@ public class ModelRegistry {
         return demoApiKey;
     }
 
-    private static void add(Map<String, ModelDefinition> models, String id, GatewayProperties.ModelProperties model, String key,
-                            GatewayProperties.Timeouts defaults) {
+    private static void add(Map<String, ModelDefinition> models, String id, ModelProperties model, String key,
+                            Timeouts defaults) {
         if (!MODEL_ID.matcher(id).matches()) {
             throw new GatewayConfigException(key + ": the model id '" + id + "' may only contain letters, digits, '.', '_', ':' and '-'.",
                     "Rename the model.");

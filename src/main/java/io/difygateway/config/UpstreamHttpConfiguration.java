@@ -19,7 +19,7 @@ public class UpstreamHttpConfiguration {
 
     @Bean
     ComponentCustomizer upstreamTimeouts(GatewayProperties properties) {
-        GatewayProperties.Timeouts timeouts = properties.getUpstream().getTimeouts();
+        Timeouts timeouts = properties.getUpstream().getTimeouts();
         TimeValue idleConnectionTimeout = TimeValue.ofMilliseconds(properties.getUpstream().getIdleConnectionTimeout().toMillis());
         long connect = timeouts.connect().toMillis();
         long event = Math.max(timeouts.firstEvent().toMillis(), timeouts.idle().toMillis());

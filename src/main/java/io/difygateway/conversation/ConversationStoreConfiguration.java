@@ -2,6 +2,7 @@ package io.difygateway.conversation;
 
 import java.time.Clock;
 
+import io.difygateway.config.ConversationsProperties;
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.limits.InMemoryLimitCounters;
@@ -28,7 +29,7 @@ public class ConversationStoreConfiguration {
 
     @Bean
     ConversationStore conversationStore(GatewayProperties properties, ObjectProvider<StringRedisTemplate> redis, Clock clock) {
-        GatewayProperties.Conversations conversations = properties.getConversations();
+        ConversationsProperties conversations = properties.getConversations();
         return switch (conversations.getStore()) {
             case "memory" -> new InMemoryConversationStore(conversations.getMaxEntries(), conversations.getTtl(), clock);
             case "redis" -> new RedisConversationStore(redis.getObject(), conversations.getTtl());

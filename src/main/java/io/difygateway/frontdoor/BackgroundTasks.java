@@ -3,6 +3,7 @@ package io.difygateway.frontdoor;
 import java.util.Map;
 
 import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.TasksProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 @Component("backgroundTasks")
 public class BackgroundTasks {
 
-    private final GatewayProperties.Tasks tasks;
+    private final TasksProperties tasks;
 
     public BackgroundTasks(GatewayProperties properties) {
         this.tasks = properties.getTasks();

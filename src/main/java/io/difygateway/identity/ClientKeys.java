@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.difygateway.config.ClientKey;
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelRegistry;
@@ -37,9 +38,9 @@ public class ClientKeys {
     public ClientKeys(GatewayProperties properties, ModelRegistry models) {
         Set<String> names = new HashSet<>();
         Set<String> digests = new HashSet<>();
-        List<GatewayProperties.ClientKey> keys = properties.getAuth().getKeys();
+        List<ClientKey> keys = properties.getAuth().getKeys();
         for (int i = 0; i < keys.size(); i++) {
-            GatewayProperties.ClientKey key = keys.get(i);
+            ClientKey key = keys.get(i);
             String path = "gateway.auth.keys[" + i + "]";
             if (key.getName() == null || key.getName().isBlank()) {
                 throw new GatewayConfigException(path + ".name is missing.", "Name every client key (it appears in logs and metrics).");

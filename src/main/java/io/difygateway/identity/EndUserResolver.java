@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
+import io.difygateway.config.IdentityProperties;
 import io.difygateway.errors.OpenAiException;
 import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.frontdoor.RequestHeaders;
@@ -27,7 +28,7 @@ public class EndUserResolver {
 
     static final Set<String> SOURCES = Set.of("openwebui-jwt", "openwebui-headers", "user-field", "key-name", "default");
 
-    private final GatewayProperties.Identity identity;
+    private final IdentityProperties identity;
     private final String defaultUser;
     private final ObjectMapper json;
     private final Clock clock;

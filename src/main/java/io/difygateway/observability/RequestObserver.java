@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.completion.ChatCompletion;
 import io.difygateway.completion.CompletionEvent;
+import io.difygateway.config.AccessLogProperties;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.config.ModelRegistry;
@@ -35,7 +36,7 @@ public class RequestObserver {
     private static final Logger ACCESS = LoggerFactory.getLogger("io.difygateway.access");
 
     private final GatewayMetrics metrics;
-    private final GatewayProperties.AccessLog accessLog;
+    private final AccessLogProperties accessLog;
     private final ObjectMapper json;
 
     public RequestObserver(GatewayMetrics metrics, GatewayProperties properties, ObjectMapper json) {

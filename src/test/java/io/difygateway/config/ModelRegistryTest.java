@@ -8,15 +8,15 @@ import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
 
-    private static GatewayProperties.ModelProperties dify(String baseUrl, String apiKey, String appType) {
-        GatewayProperties.ModelProperties model = new GatewayProperties.ModelProperties();
+    private static ModelProperties dify(String baseUrl, String apiKey, String appType) {
+        ModelProperties model = new ModelProperties();
         model.setBaseUrl(baseUrl);
         model.setApiKey(apiKey);
         model.setAppType(appType);
         return model;
     }
 
-    private static GatewayProperties with(String id, GatewayProperties.ModelProperties model) {
+    private static GatewayProperties with(String id, ModelProperties model) {
         GatewayProperties properties = new GatewayProperties();
         properties.getModels().put(id, model);
         return properties;
@@ -76,7 +76,7 @@ class ModelRegistryTest {
 
     @Test
     void invalidBackendAndModelIdsAreRejected() {
-        GatewayProperties.ModelProperties model = dify("http://d/v1", "k", "chat");
+        ModelProperties model = dify("http://d/v1", "k", "chat");
         model.setBackend("Dify Backend");
         assertThatThrownBy(() -> new ModelRegistry(with("m", model))).hasMessageContaining("gateway.models.m.backend");
         assertThatThrownBy(() -> new ModelRegistry(with("a/b", dify("http://d/v1", "k", "chat"))))

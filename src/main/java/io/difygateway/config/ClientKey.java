@@ -1,0 +1,58 @@
+package io.difygateway.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One client key: {@code gateway.auth.keys[n].*}. */
+public class ClientKey {
+    private String key;
+    private String name;
+    private List<String> models = new ArrayList<>(List.of("*"));
+    private Integer requestsPerMinute;
+    private Integer concurrentStreams;
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public List<String> getModels() {
+        return models;
+    }
+
+    public void setModels(List<String> models) {
+        this.models = models;
+    }
+
+    public Integer getRequestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    public void setRequestsPerMinute(Integer requestsPerMinute) {
+        this.requestsPerMinute = requestsPerMinute;
+    }
+
+    public Integer getConcurrentStreams() {
+        return concurrentStreams;
+    }
+
+    public void setConcurrentStreams(Integer concurrentStreams) {
+        this.concurrentStreams = concurrentStreams;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientKey[name=" + name + ", models=" + models + "]";
+    }
+}
