@@ -23,8 +23,8 @@ public final class ServletSseOutput implements SseOutput {
         response.setHeader("Cache-Control", "no-cache");
         // nginx and similar proxies would otherwise buffer the stream
         response.setHeader("X-Accel-Buffering", "no");
+        // no flush of the headers on their own: they go out with the first chunks, at the completion's next flush
         out = response.getOutputStream();
-        response.flushBuffer();
     }
 
     @Override
