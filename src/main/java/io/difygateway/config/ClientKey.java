@@ -4,12 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One client key: {@code gateway.auth.keys[n].*}. */
-public class ClientKey {
+public class ClientKey extends RateLimitProperties {
     private String key;
     private String name;
     private List<String> models = new ArrayList<>(List.of("*"));
-    private Integer requestsPerMinute;
-    private Integer concurrentStreams;
 
     public String getKey() {
         return key;
@@ -33,22 +31,6 @@ public class ClientKey {
 
     public void setModels(List<String> models) {
         this.models = models;
-    }
-
-    public Integer getRequestsPerMinute() {
-        return requestsPerMinute;
-    }
-
-    public void setRequestsPerMinute(Integer requestsPerMinute) {
-        this.requestsPerMinute = requestsPerMinute;
-    }
-
-    public Integer getConcurrentStreams() {
-        return concurrentStreams;
-    }
-
-    public void setConcurrentStreams(Integer concurrentStreams) {
-        this.concurrentStreams = concurrentStreams;
     }
 
     @Override

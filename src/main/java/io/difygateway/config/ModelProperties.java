@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One configured model: {@code gateway.models.<id>.*}. */
-public class ModelProperties {
+public class ModelProperties extends RateLimitProperties {
     private String backend = "dify";
     private String baseUrl;
     private String apiKey;
@@ -23,8 +23,6 @@ public class ModelProperties {
     private String taskModel;
     private List<String> fallbackBaseUrls = new ArrayList<>();
     private String upstreamModel;
-    private Integer requestsPerMinute;
-    private Integer concurrentStreams;
     private Timeouts timeouts = new Timeouts(null, null, null, null);
 
     public String getBackend() {
@@ -153,22 +151,6 @@ public class ModelProperties {
 
     public void setUpstreamModel(String upstreamModel) {
         this.upstreamModel = upstreamModel;
-    }
-
-    public Integer getRequestsPerMinute() {
-        return requestsPerMinute;
-    }
-
-    public void setRequestsPerMinute(Integer requestsPerMinute) {
-        this.requestsPerMinute = requestsPerMinute;
-    }
-
-    public Integer getConcurrentStreams() {
-        return concurrentStreams;
-    }
-
-    public void setConcurrentStreams(Integer concurrentStreams) {
-        this.concurrentStreams = concurrentStreams;
     }
 
     public Timeouts getTimeouts() {
