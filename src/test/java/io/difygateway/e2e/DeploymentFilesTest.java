@@ -24,9 +24,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.GatewayApplication;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.support.OpenAiStreams;
+import io.difygateway.support.Readiness;
 import io.difygateway.support.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -192,9 +194,11 @@ class DeploymentFilesTest {
                 JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
                 assertThat(health.at("/components/redis/status").asText()).isEqualTo("UP");
+                // readiness turns UP once the start-up warm-up is through, as the pod's readiness probe sees it
+                Readiness.awaitWarmUp(gateway.getBean("warmUp", HealthIndicator.class));
                 HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertThat(readiness.statusCode()).isEqualTo(200);
+                assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
             }
         }
     }
