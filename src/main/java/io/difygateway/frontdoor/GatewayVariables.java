@@ -2,7 +2,7 @@ package io.difygateway.frontdoor;
 
 /**
  * The names of the exchange variables the front door sets and the backend routes read (the contract of
- * routes/README.md, "Exchange variables"). All are flat: no route step walks into an object.
+ * routes/README.md, "How a chat completion flows"). All are flat: no route step walks into an object.
  */
 public final class GatewayVariables {
 

@@ -250,7 +250,7 @@ final class RouteFileValidator {
                     + " (@Body, @Header, @Variable) or use a process step");
         } else if (value.isTextual() && OGNL.matcher(value.asText()).find()) {
             problems.add(at + ": '" + value.asText() + "' walks into an object (OGNL, ~4 µs a step); read a flat variable"
-                    + " (routes/README.md, \"Exchange variables\")");
+                    + " (the table in routes/README.md, \"How a chat completion flows\")");
         }
     }
 
