@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.difygateway.config.GatewayConfigException;
 import io.difygateway.config.GatewayProperties;
 import io.difygateway.config.ModelRegistry;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ public class WarmUpHealthIndicator implements HealthIndicator {
         this.models = models;
         this.requests = properties.getHealth().getWarmUpRequests();
         if (requests < 0) {
-            throw new io.difygateway.config.GatewayConfigException("gateway.health.warm-up-requests must be 0 or more, not " + requests + ".",
+            throw new GatewayConfigException("gateway.health.warm-up-requests must be 0 or more, not " + requests + ".",
                     "Set 0 to turn the warm-up off.");
         }
         this.outcome = requests == 0 ? "off" : null;

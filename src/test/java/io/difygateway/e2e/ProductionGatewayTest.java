@@ -21,10 +21,12 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.difygateway.observability.WarmUpHealthIndicator;
 import io.difygateway.support.FakeDify;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -69,8 +71,8 @@ class ProductionGatewayTest {
     @LocalServerPort
     int port;
 
-    @org.springframework.beans.factory.annotation.Autowired
-    io.difygateway.observability.WarmUpHealthIndicator warmUp;
+    @Autowired
+    WarmUpHealthIndicator warmUp;
 
     private final HttpClient http = HttpClient.newHttpClient();
 

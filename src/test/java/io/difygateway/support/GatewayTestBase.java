@@ -9,6 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -123,12 +127,12 @@ public abstract class GatewayTestBase {
         }
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
-    @org.springframework.beans.factory.annotation.Qualifier("warmUp")
-    private org.springframework.boot.actuate.health.HealthIndicator warmUp;
+    @Autowired
+    @Qualifier("warmUp")
+    private HealthIndicator warmUp;
 
     /** Tests start once the start-up warm-up's requests are through, as traffic would behind a readiness probe. */
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void awaitWarmUp() {
         Readiness.awaitWarmUp(warmUp);
     }
