@@ -40,9 +40,8 @@ public class StreamWatchdog implements DisposableBean {
     /** One watched completion; the backend stream is attached once the backend answered. */
     public final class Watch implements Runnable {
         private final ChatCompletion completion;
+        private final ModelDefinition definition;
         private final Timeouts timeouts;
-        private final long connectMillis;
-        private final long socketMillis;
         private final String model;
         private volatile UpstreamEvents upstream;
         /** The backend call in flight, before its answer's head arrived; dropped on timeout. */
@@ -51,20 +50,19 @@ public class StreamWatchdog implements DisposableBean {
 
         Watch(ChatCompletion completion, ModelDefinition model) {
             this.completion = completion;
+            this.definition = model;
             this.timeouts = model.timeouts();
-            this.connectMillis = model.connectMillis();
-            this.socketMillis = model.socketMillis();
             this.model = model.id();
         }
 
         /** The model's connect timeout, for the watched call. */
         public long connectMillis() {
-            return connectMillis;
+            return definition.connectMillis();
         }
 
         /** The model's socket timeout (the longer of first-event and idle), a backstop for the watched call. */
         public long socketMillis() {
-            return socketMillis;
+            return definition.socketMillis();
         }
 
         /**

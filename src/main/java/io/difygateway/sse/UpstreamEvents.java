@@ -1,6 +1,5 @@
 package io.difygateway.sse;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +15,7 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
  * draining it. Before a read that would wait for the network, the {@code beforeWait} hook runs (the completion's
  * flush).
  */
-public final class UpstreamEvents implements Closeable {
+public final class UpstreamEvents {
 
     private final InputStream upstream;
     private final SseEventReader reader;
@@ -85,11 +84,5 @@ public final class UpstreamEvents implements Closeable {
         } catch (IOException ignored) {
             // the connection is being thrown away; nothing useful to do with a failure to close it
         }
-    }
-
-    /** At end of stream the connection is already back in the pool; before it, it is dropped. */
-    @Override
-    public void close() {
-        abort();
     }
 }

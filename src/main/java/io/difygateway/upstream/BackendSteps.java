@@ -5,6 +5,7 @@ import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
 import java.io.InputStream;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -66,7 +67,7 @@ public class BackendSteps {
             message.setHeader(Exchange.HTTP_URI, exchange.getVariable(UPSTREAM_URL, String.class));
             String method = exchange.getVariable(UPSTREAM_METHOD, String.class);
             // as the enum camel-http reads: a String would go through the type converter on every call
-            message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST : HttpMethods.valueOf(method.toUpperCase(java.util.Locale.ROOT)));
+            message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST : HttpMethods.valueOf(method.toUpperCase(Locale.ROOT)));
             exchange.removeVariable(UPSTREAM_METHOD);
             Object timeout = exchange.getVariable(UPSTREAM_TIMEOUT_MILLIS);
             if (timeout != null) {
