@@ -14,7 +14,7 @@ import java.util.Arrays;
  * lines (starting with ':') and unknown fields are ignored; an event still pending at end of stream
  * (no trailing blank line) is returned. Not thread-safe: one reader per stream.
  *
- * <p>Before a read that would wait for the network (nothing left in its buffer and nothing {@code available()} on
+ * <p>Before a read that would wait for the network (nothing left in its buffer and nothing {@link ReadyBytes} on
  * the stream) it runs the {@code beforeWait} hook: the place to flush what was written from the events already read,
  * so a burst of events costs one flush and a slow stream still gets every event at once.
  */
@@ -161,7 +161,7 @@ public final class SseEventReader {
 
     private boolean nothingAvailable() {
         try {
-            return in.available() <= 0;
+            return ReadyBytes.count(in) <= 0;
         } catch (IOException unknown) {
             return true; // the read that follows reports the failure
         }
