@@ -154,6 +154,8 @@ public final class ChatCompletion {
             replace(replacement.text());
         } else if (event instanceof CompletionEvent.Usage reported) {
             usage = reported;
+        } else if (event instanceof CompletionEvent.TokenCounts counts) {
+            usage = CompletionEvent.Usage.merge(usage, counts);
         } else if (event instanceof CompletionEvent.Finish finish) {
             finishReason = finish.reason();
         } else if (event instanceof CompletionEvent.KeepAlive) {

@@ -27,6 +27,21 @@ public sealed interface CompletionEvent {
         public long totalTokens() {
             return promptTokens + completionTokens;
         }
+
+        /** This usage with the counts that {@code counts} knows replaced (null: no usage yet). */
+        public static Usage merge(Usage usage, TokenCounts counts) {
+            long prompt = counts.promptTokens() != null ? counts.promptTokens() : usage == null ? 0 : usage.promptTokens();
+            long completion = counts.completionTokens() != null ? counts.completionTokens() : usage == null ? 0 : usage.completionTokens();
+            return new Usage(prompt, completion);
+        }
+    }
+
+    /**
+     * Some of the token counts, as one event of a backend that reports them piecemeal (Anthropic: the input tokens
+     * when the message starts, the output tokens when it ends): a null count is unknown and leaves the one known
+     * before, so the usage is merged across events instead of replaced.
+     */
+    record TokenCounts(Long promptTokens, Long completionTokens) implements CompletionEvent {
     }
 
     /** Why the answer ended, when it was not a normal stop: {@code length}, {@code content_filter}, ... */

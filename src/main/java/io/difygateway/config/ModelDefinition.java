@@ -1,5 +1,7 @@
 package io.difygateway.config;
 
+import java.util.Map;
+
 import io.difygateway.completion.ReasoningMode;
 
 /**
@@ -18,10 +20,16 @@ import io.difygateway.completion.ReasoningMode;
  * @param limits        rate limits of the model (nulls: none)
  * @param upstreamModel the model name the backend knows (OpenAI-compatible backends, Ollama), or null for the id
  * @param dify          the Dify app's settings ({@link DifyApp#NONE} for other backends)
+ * @param options       the backend's own settings ({@code gateway.models.<id>.options.*}), which the front door gives the
+ *                      backend route as the variables {@code option-<key>}
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String displayName,
                               ReasoningMode reasoning, String taskModel, Timeouts timeouts, RateLimits limits,
-                              String upstreamModel, DifyApp dify) {
+                              String upstreamModel, DifyApp dify, Map<String, String> options) {
+
+    public ModelDefinition {
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
 
     /** Requests per minute and concurrent streams allowed; null means no limit. */
     public record RateLimits(Integer requestsPerMinute, Integer concurrentStreams) {

@@ -24,6 +24,7 @@ public class ModelProperties extends RateLimitProperties {
     private List<String> fallbackBaseUrls = new ArrayList<>();
     private String upstreamModel;
     private Timeouts timeouts = new Timeouts(null, null, null, null);
+    private Map<String, String> options = new LinkedHashMap<>();
 
     public String getBackend() {
         return backend;
@@ -159,6 +160,14 @@ public class ModelProperties extends RateLimitProperties {
 
     public void setTimeouts(Timeouts timeouts) {
         this.timeouts = timeouts;
+    }
+
+    public Map<String, String> getOptions() {
+        return options;
+    }
+
+    public void setOptions(Map<String, String> options) {
+        this.options = options;
     }
 
     @Override

@@ -33,6 +33,7 @@ public class ModelRegistry {
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
     private static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern OPTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
     private final Map<String, ModelDefinition> models;
     private final boolean demoEnabled;
@@ -100,7 +101,8 @@ public class ModelRegistry {
 
     private ModelDefinition demoModel(String id, String baseUrl, String key, String name) {
         return new ModelDefinition(id, "dify", baseUrl, key, name, ReasoningMode.REASONING_CONTENT, null, demoTimeouts,
-                ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of()));
+                ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of()),
+                Map.of());
     }
 
     /**
@@ -213,7 +215,18 @@ public class ModelRegistry {
                 blankToNull(model.getTaskModel()), model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
                 new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),
                         positive(model.getConcurrentStreams(), key + ".concurrent-streams")),
-                blankToNull(model.getUpstreamModel()), dify));
+                blankToNull(model.getUpstreamModel()), dify, options(model.getOptions(), key + ".options")));
+    }
+
+    /** The backend's options as written; a key must be a plain name, as it becomes part of a variable's name. */
+    private static Map<String, String> options(Map<String, String> options, String key) {
+        options.forEach((name, value) -> {
+            if (!OPTION_NAME.matcher(name).matches()) {
+                throw new GatewayConfigException(key + "." + name + ": an option's name may only contain letters, digits, '_' and '-'.",
+                        "Rename the option, e.g. api-version.");
+            }
+        });
+        return options;
     }
 
     private static Integer positive(Integer value, String key) {

@@ -9,6 +9,7 @@ import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
 import static io.difygateway.frontdoor.GatewayVariables.END_USER;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL_ID;
+import static io.difygateway.frontdoor.GatewayVariables.OPTION_PREFIX;
 import static io.difygateway.frontdoor.GatewayVariables.UPSTREAM_MODEL;
 
 import io.difygateway.completion.ChatCompletion;
@@ -68,7 +69,7 @@ public class FrontDoorSteps {
         return exchange -> exchange.setVariable(BACKGROUND_TASK, tasks.detect(chatRequest(exchange), exchange.getMessage().getHeaders()));
     }
 
-    /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel (404). */
+    /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel, option-* (404). */
     @Bean
     Processor resolveModel(ModelRegistry models) {
         return exchange -> {
@@ -78,6 +79,7 @@ public class FrontDoorSteps {
             exchange.setVariable(MODEL_ID, model.id());
             exchange.setVariable(BASE_URL, model.baseUrl());
             exchange.setVariable(UPSTREAM_MODEL, model.upstreamModelName());
+            model.options().forEach((name, value) -> exchange.setVariable(OPTION_PREFIX + name, value));
         };
     }
 

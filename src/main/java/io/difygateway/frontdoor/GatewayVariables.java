@@ -22,6 +22,12 @@ public final class GatewayVariables {
     public static final String BASE_URL = "baseUrl";
     /** String: the model name the backend knows ({@code upstream-model}, else the id). */
     public static final String UPSTREAM_MODEL = "upstreamModel";
+    /**
+     * The prefix of the backend's option variables: {@code gateway.models.<id>.options.api-version} is the String
+     * variable {@code option-api-version} (only the options the model sets; a backend supplies defaults, e.g. with
+     * {@code ${variable.option-api-version} ?: '2024-10-21'}).
+     */
+    public static final String OPTION_PREFIX = "option-";
     /** String: who is asking, as the backend's end-user id. */
     public static final String END_USER = "endUser";
     /** {@link ChatCompletion}: the response being written. */

@@ -1,18 +1,14 @@
 package io.difygateway.upstream;
 
-import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
 import java.io.InputStream;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.difygateway.completion.ChatCompletion;
 import io.difygateway.completion.StreamWatchdog;
 import io.difygateway.config.ModelDefinition;
-import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.sse.SseEvents;
 import io.difygateway.sse.UpstreamEvents;
 import org.apache.camel.Exchange;
@@ -35,6 +31,9 @@ public class BackendSteps {
     public static final String WATCH = "watch";
     /** Exchange variable: the upstream body's {@link UpstreamEvents}, for the streaming tail. */
     public static final String UPSTREAM_EVENTS = "upstreamEvents";
+    /** Exchange variable: how the upstream answer is framed, {@code sse} (when absent) or {@code ndjson}. */
+    public static final String UPSTREAM_FRAMING = "upstreamFraming";
+    private static final String NDJSON = "ndjson";
     /** Exchange variable: the request's {@link EventMapper}, which the streaming tail applies to each upstream event. */
     public static final String EVENT_MAPPER = "eventMapper";
     /** Exchange variable: the URL of the next upstream call (with its query string, if any). */
@@ -43,28 +42,37 @@ public class BackendSteps {
     public static final String UPSTREAM_METHOD = "upstreamMethod";
     /** Exchange variable: the socket timeout in ms of the next unwatched upstream call; the call removes it. */
     public static final String UPSTREAM_TIMEOUT_MILLIS = "upstreamTimeoutMillis";
-    /** Exchange variables of a JSON backend: the JSONPath expressions of {@code jsonPathEventMapper}. */
-    public static final String EVENT_TEXT_PATH = "eventTextPath";
-    public static final String EVENT_PROMPT_TOKENS_PATH = "eventPromptTokensPath";
-    public static final String EVENT_COMPLETION_TOKENS_PATH = "eventCompletionTokensPath";
-    public static final String EVENT_ERROR_PATH = "eventErrorPath";
-    /** Exchange variable: the conversation as a JSON array of {role, content} text messages ({@code textMessages}). */
+    /** Exchange variable: the conversation as a JSON array of {role, content} text messages ({@code chat-request-action}). */
     public static final String MESSAGES = "messages";
+    /** Exchange variable: a JSON body's optional members, each followed by a comma ({@code chat-request-action}). */
+    public static final String REQUEST_FIELDS = "requestFields";
+    /** Exchange variable: the query string of the next upstream call, without '?' (none when absent); the call removes it. */
+    public static final String UPSTREAM_QUERY = "upstreamQuery";
+    /** Exchange variables: one more request header for every upstream call of the request (e.g. anthropic-version), and its value. */
+    public static final String UPSTREAM_EXTRA_HEADER = "upstreamExtraHeader";
+    public static final String UPSTREAM_EXTRA_HEADER_VALUE = "upstreamExtraHeaderValue";
     /** Exchange variable: the header that carries the model's key: Authorization (as Bearer, when absent) or e.g. api-key. */
     public static final String UPSTREAM_AUTH_HEADER = "upstreamAuthHeader";
 
     /**
-     * upstreamUrl, upstreamMethod, upstreamTimeoutMillis, upstreamAuthHeader, model, body → exactly the call's headers:
-     * every header cleared, then the target (CamelHttpUri, CamelHttpMethod, POST unless named), the model's key
-     * (Bearer in Authorization, or as it is in the named header), Content-Type JSON unless the body is an entity that
-     * carries its own (a multipart upload). upstreamMethod and upstreamTimeoutMillis are the one call's and removed.
+     * upstreamUrl, upstreamQuery, upstreamMethod, upstreamTimeoutMillis, upstreamAuthHeader, upstreamExtraHeader, model,
+     * body → exactly the call's headers: every header cleared, then the target (CamelHttpUri with the query string,
+     * CamelHttpMethod, POST unless named), the model's key (Bearer in Authorization, or as it is in the named header), the
+     * extra header when it has a value, Content-Type JSON unless the body is an entity that carries its own (a multipart
+     * upload). upstreamQuery, upstreamMethod and upstreamTimeoutMillis are the one call's and removed.
      */
     @Bean
     Processor upstreamCallHeaders() {
         return exchange -> {
             Message message = exchange.getMessage();
             message.getHeaders().clear();
-            message.setHeader(Exchange.HTTP_URI, exchange.getVariable(UPSTREAM_URL, String.class));
+            String url = exchange.getVariable(UPSTREAM_URL, String.class);
+            String query = exchange.getVariable(UPSTREAM_QUERY, String.class);
+            if (query != null) {
+                url = query.isBlank() ? url : url + (url.indexOf('?') < 0 ? '?' : '&') + query;
+                exchange.removeVariable(UPSTREAM_QUERY);
+            }
+            message.setHeader(Exchange.HTTP_URI, url);
             String method = exchange.getVariable(UPSTREAM_METHOD, String.class);
             // as the enum camel-http reads: a String would go through the type converter on every call
             message.setHeader(Exchange.HTTP_METHOD, method == null ? HttpMethods.POST : HttpMethods.valueOf(method.toUpperCase(Locale.ROOT)));
@@ -82,6 +90,11 @@ public class BackendSteps {
                 } else {
                     message.setHeader(header, key);
                 }
+            }
+            String extraHeader = exchange.getVariable(UPSTREAM_EXTRA_HEADER, String.class);
+            String extraValue = exchange.getVariable(UPSTREAM_EXTRA_HEADER_VALUE, String.class);
+            if (extraHeader != null && !extraHeader.isBlank() && extraValue != null && !extraValue.isBlank()) {
+                message.setHeader(extraHeader, extraValue);
             }
             if (!(message.getBody() instanceof HttpEntity)) {
                 message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -101,28 +114,33 @@ public class BackendSteps {
         return exchange -> watchdog.release(exchange.getVariable(WATCH, StreamWatchdog.Watch.class));
     }
 
-    /** HTTP status, Content-Type, Retry-After, body → nothing for an event stream, else the closest OpenAI error. */
+    /**
+     * HTTP status, Content-Type, Retry-After, body, upstreamFraming → nothing for a stream of the expected type
+     * (text/event-stream, or application/x-ndjson for NDJSON), else the closest OpenAI error.
+     */
     @Bean
-    Processor checkEventStreamAnswer(UpstreamErrors errors) {
-        return exchange -> check(errors, exchange, "text/event-stream");
+    Processor checkAnswer(UpstreamErrors errors) {
+        return exchange -> {
+            Message message = exchange.getMessage();
+            errors.check(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), message.getHeader(Exchange.CONTENT_TYPE, String.class),
+                    message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id(),
+                    ndjson(exchange) ? "application/x-ndjson" : "text/event-stream");
+        };
     }
 
-    /** HTTP status, Content-Type, Retry-After, body → nothing for an NDJSON stream, else the closest OpenAI error. */
+    /**
+     * body, upstreamFraming → upstreamEvents (Server-Sent Events, or one per line for NDJSON), attached to the watch; the
+     * response headers are cleared.
+     */
     @Bean
-    Processor checkNdjsonAnswer(UpstreamErrors errors) {
-        return exchange -> check(errors, exchange, "application/x-ndjson");
-    }
-
-    /** body (SSE) → upstreamEvents, attached to the watch; the response headers are cleared. */
-    @Bean
-    Processor openSseEvents(SseEvents events, StreamWatchdog watchdog) {
-        return exchange -> openEvents(exchange, watchdog, events.sse(body(exchange), completion(exchange)));
-    }
-
-    /** body (NDJSON) → upstreamEvents, attached to the watch; the response headers are cleared. */
-    @Bean
-    Processor openNdjsonEvents(SseEvents events, StreamWatchdog watchdog) {
-        return exchange -> openEvents(exchange, watchdog, events.ndjson(body(exchange), completion(exchange)));
+    Processor openEvents(SseEvents events, StreamWatchdog watchdog) {
+        return exchange -> {
+            UpstreamEvents upstreamEvents = ndjson(exchange) ? events.ndjson(body(exchange), completion(exchange))
+                    : events.sse(body(exchange), completion(exchange));
+            exchange.getMessage().getHeaders().clear();
+            exchange.setVariable(UPSTREAM_EVENTS, upstreamEvents);
+            watchdog.attach(exchange.getVariable(WATCH, StreamWatchdog.Watch.class), upstreamEvents);
+        };
     }
 
     /**
@@ -135,38 +153,8 @@ public class BackendSteps {
                 exchange.getVariable(EVENT_MAPPER, EventMapper.class), completion(exchange));
     }
 
-    /**
-     * eventTextPath, eventPromptTokensPath, eventCompletionTokensPath, eventErrorPath → eventMapper: completion events
-     * picked from each JSON event by these JSONPath expressions, compiled once for the request.
-     */
-    @Bean
-    Processor jsonPathEventMapper(CompletionEvents events) {
-        return exchange -> exchange.setVariable(EVENT_MAPPER, events.jsonPaths(exchange.getVariable(EVENT_TEXT_PATH, String.class),
-                exchange.getVariable(EVENT_PROMPT_TOKENS_PATH, String.class), exchange.getVariable(EVENT_COMPLETION_TOKENS_PATH, String.class),
-                exchange.getVariable(EVENT_ERROR_PATH, String.class)));
-    }
-
-    /** chatRequest → messages: the conversation as a JSON array of {role, content} text messages. */
-    @Bean
-    Processor textMessages(ObjectMapper json) {
-        return exchange -> {
-            ArrayNode messages = json.createArrayNode();
-            exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class).messages()
-                    .forEach(message -> messages.addObject().put("role", message.role()).put("content", message.text()));
-            exchange.setVariable(MESSAGES, messages.toString());
-        };
-    }
-
-    private static void check(UpstreamErrors errors, Exchange exchange, String expectedType) {
-        Message message = exchange.getMessage();
-        errors.check(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), message.getHeader(Exchange.CONTENT_TYPE, String.class),
-                message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id(), expectedType);
-    }
-
-    private static void openEvents(Exchange exchange, StreamWatchdog watchdog, UpstreamEvents events) {
-        exchange.getMessage().getHeaders().clear();
-        exchange.setVariable(UPSTREAM_EVENTS, events);
-        watchdog.attach(exchange.getVariable(WATCH, StreamWatchdog.Watch.class), events);
+    private static boolean ndjson(Exchange exchange) {
+        return NDJSON.equals(exchange.getVariable(UPSTREAM_FRAMING, String.class));
     }
 
     private static InputStream body(Exchange exchange) {

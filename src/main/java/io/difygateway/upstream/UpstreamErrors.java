@@ -95,6 +95,11 @@ public class UpstreamErrors {
             return new OpenAiException(429, "requests", "rate_limit_exceeded", null, "The backend of model '" + model + "' is busy: " + reason,
                     retryAfter == null || retryAfter.isBlank() ? Map.of() : Map.of("Retry-After", retryAfter.trim()));
         }
+        if (status == 529) { // Anthropic's "overloaded": retried by clients like a 503
+            return new OpenAiException(503, "server_error", upstreamCode == null ? "upstream_overloaded" : upstreamCode, null,
+                    "The backend of model '" + model + "' is overloaded: " + reason,
+                    retryAfter == null || retryAfter.isBlank() ? Map.of() : Map.of("Retry-After", retryAfter.trim()));
+        }
         if (status == 400 || status == 404 || status == 413 || status == 422) {
             return new OpenAiException(status, "invalid_request_error", upstreamCode, null,
                     "The backend of model '" + model + "' rejected the request: " + reason);

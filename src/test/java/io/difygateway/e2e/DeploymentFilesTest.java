@@ -116,7 +116,7 @@ class DeploymentFilesTest {
             }
         }
         List<Path> routeFiles;
-        try (Stream<Path> files = Stream.concat(Files.list(Path.of("routes")), Files.list(Path.of("routes/backends")))) {
+        try (Stream<Path> files = Files.walk(Path.of("routes"))) {
             routeFiles = files.filter(file -> file.toString().endsWith(".yaml")).map(Path::normalize).toList();
         }
         assertThat(listed).containsExactlyInAnyOrderElementsOf(routeFiles);
@@ -165,7 +165,7 @@ class DeploymentFilesTest {
     @Test
     void theKubernetesProfileServesFromAFlatRoutesFolderWithTheRedisStore(@TempDir Path flatRoutes) throws Exception {
         try (RedisServer redis = RedisServer.startOrSkip()) {
-            try (Stream<Path> files = Stream.concat(Files.list(Path.of("routes")), Files.list(Path.of("routes/backends")))) {
+            try (Stream<Path> files = Files.walk(Path.of("routes"))) {
                 for (Path file : files.filter(file -> file.toString().endsWith(".yaml")).toList()) {
                     Files.copy(file, flatRoutes.resolve(file.getFileName()));
                 }

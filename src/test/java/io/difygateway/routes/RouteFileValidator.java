@@ -35,12 +35,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Checks route files the way the build should: each against the Camel YAML DSL's JSON schema (shipped in the
- * camel-yaml-dsl jar), in the canonical form (no top-level {@code from}, no scalar {@code to}), every route with an
- * id and a description, ids unique, every static {@code direct:} target served by a route, no {@code method} expression
- * or OGNL path, no {@code toD} to a URI built from expressions, backend files calling upstream only through
- * {@code direct:upstream-call}, named after their route and reading only the variable contract. Every problem names
- * the file and line.
+ * Checks route and Kamelet files the way the build should: each against the Camel YAML DSL's JSON schema (shipped in
+ * the camel-yaml-dsl jar; a Kamelet's template as a route), in the canonical form (no top-level {@code from}, no scalar
+ * {@code to}), every route with an id and a description, ids unique, every static {@code direct:} target served by a
+ * route, no {@code method} expression or OGNL path, no {@code toD} to a URI built from expressions, backend files
+ * calling upstream only through the shared blocks, named after their route and reading only the variable contract.
+ * Kamelets as camel-kamelets' own validator checks them (name, documented typed parameters, every parameter used and
+ * every placeholder declared), and every Kamelet call against its Kamelet (known parameters, required ones present,
+ * enum values, no bare '&', which Camel splits a parameter at). Then every file is loaded by Camel's own YAML loader
+ * and every static endpoint of it resolved, which catches what only Camel knows (an endpoint option it does not have,
+ * such as {@code direct:upstream-call?api-version=1}). Every problem names the file and line.
  */
 final class RouteFileValidator {
 
@@ -49,8 +53,11 @@ final class RouteFileValidator {
     /** ${variable.a.b}, ${variable.a.m()}, ${header.a.b}, ${body.x}, ${body[0]}: a walk into an object. */
     private static final Pattern OGNL = Pattern.compile("\\$\\{(?:(?:variable|header|exchangeProperty)\\.[A-Za-z0-9_-]+[.(\\[]|body[.\\[])");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}]*)}");
-    /** ${variable.name}: a read of a flat variable. */
-    private static final Pattern VARIABLE_READ = Pattern.compile("\\$\\{variable\\.([A-Za-z0-9_]+)");
+    /** ${variable.name}: a read of a flat variable (names may hold '-': the options' option-<key>). */
+    private static final Pattern VARIABLE_READ = Pattern.compile("\\$\\{variable\\.([A-Za-z0-9_-]+)");
+    /** A Kamelet template's placeholder {{name}} or {{?name}}. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\??([A-Za-z0-9_.-]+)}}");
+    private static final Pattern KAMELET_URI = Pattern.compile("^kamelet:([A-Za-z0-9-]+)(?:\\?(.*))?$");
     private static final Set<String> CONTRACT = contract();
     /** An endpoint of Camel's HTTP components: backend files call them only through direct:upstream-call. */
     private static final Pattern HTTP_ENDPOINT = Pattern.compile("^https?:.*");
@@ -60,6 +67,16 @@ final class RouteFileValidator {
     private final Map<String, String> routeIds = new HashMap<>();
     private final Map<String, String> directConsumers = new HashMap<>();
     private final Map<String, String> directTargets = new LinkedHashMap<>();
+    private final Map<String, Kamelet> kamelets = new HashMap<>();
+    private final List<KameletCall> kameletCalls = new ArrayList<>();
+
+    /** A Kamelet's declared parameters: their definitions by name, and the required ones. */
+    private record Kamelet(Map<String, JsonNode> properties, Set<String> required) {
+    }
+
+    /** A step that calls a Kamelet, where, with which parameters (from the URI's query and from parameters:). */
+    private record KameletCall(String where, String name, Map<String, String> parameters) {
+    }
 
     RouteFileValidator() throws IOException {
         try (InputStream in = RouteFileValidator.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
@@ -80,6 +97,8 @@ final class RouteFileValidator {
                 problems.add(where + ": no route starts from direct:" + target);
             }
         });
+        kameletCalls.forEach(this::checkKameletCall);
+        problems.addAll(CamelLoaderCheck.check(files));
         return problems;
     }
 
@@ -104,6 +123,10 @@ final class RouteFileValidator {
         }
         Map<List<Object>, Integer> lines = new HashMap<>();
         JsonNode json = toJson(root, new ArrayList<>(), lines);
+        if (file.getFileName().toString().endsWith(".kamelet.yaml")) {
+            validateKamelet(file, json, lines);
+            return;
+        }
         for (ValidationMessage message : schema.validate(json)) {
             List<Object> path = new ArrayList<>();
             for (int i = 0; i < message.getInstanceLocation().getNameCount(); i++) {
@@ -133,6 +156,118 @@ final class RouteFileValidator {
     }
 
     /**
+     * A Kamelet file, as camel-kamelets' validator checks them: kind Kamelet, named after its file, a title and a
+     * description, every parameter with title, description and type, the required ones declared, every parameter used by
+     * the template and every placeholder of the template declared (or a template bean); then its template as a route.
+     */
+    private void validateKamelet(Path file, JsonNode json, Map<List<Object>, Integer> lines) {
+        String name = file.getFileName().toString().replaceFirst("\\.kamelet\\.yaml$", "");
+        if (!"Kamelet".equals(json.path("kind").asText())) {
+            problems.add(file + ":1: a .kamelet.yaml file must be of kind Kamelet");
+            return;
+        }
+        if (!name.equals(json.path("metadata").path("name").asText())) {
+            problems.add(file + ":" + lineOf(List.of("metadata", "name"), lines) + ": the Kamelet must be named after its file: " + name);
+        }
+        JsonNode definition = json.path("spec").path("definition");
+        for (String field : List.of("title", "description")) {
+            if (definition.path(field).asText("").isBlank()) {
+                problems.add(file + ":" + lineOf(List.of("spec", "definition"), lines) + ": the Kamelet has no " + field);
+            }
+        }
+        Map<String, JsonNode> properties = new LinkedHashMap<>();
+        definition.path("properties").fields().forEachRemaining(property -> {
+            properties.put(property.getKey(), property.getValue());
+            for (String field : List.of("title", "description", "type")) {
+                if (property.getValue().path(field).asText("").isBlank()) {
+                    problems.add(file + ":" + lineOf(List.of("spec", "definition", "properties", property.getKey()), lines)
+                            + ": the parameter '" + property.getKey() + "' has no " + field);
+                }
+            }
+        });
+        Set<String> required = new TreeSet<>();
+        definition.path("required").forEach(item -> required.add(item.asText()));
+        required.stream().filter(item -> !properties.containsKey(item)).forEach(item ->
+                problems.add(file + ":" + lineOf(List.of("spec", "definition", "required"), lines) + ": the required parameter '" + item + "' is not declared"));
+        JsonNode template = json.path("spec").path("template");
+        Set<String> beans = new TreeSet<>();
+        template.path("beans").forEach(bean -> beans.add(bean.path("name").asText()));
+        Set<String> used = new TreeSet<>();
+        Matcher placeholder = PLACEHOLDER.matcher(template.toString());
+        while (placeholder.find()) {
+            used.add(placeholder.group(1));
+        }
+        used.stream().filter(item -> !properties.containsKey(item) && !beans.contains(item)).forEach(item ->
+                problems.add(file + ":" + lineOf(List.of("spec", "template"), lines) + ": the template uses {{" + item + "}}, which is no parameter"));
+        properties.keySet().stream().filter(item -> !used.contains(item)).forEach(item ->
+                problems.add(file + ":" + lineOf(List.of("spec", "definition", "properties", item), lines) + ": the parameter '" + item + "' is never used"));
+        kamelets.put(name, new Kamelet(properties, required));
+
+        // the template as a route: the same schema and step rules as a route file, lines mapped back
+        ArrayNode asRoutes = JsonNodeFactory.instance.arrayNode();
+        asRoutes.addObject().putObject("route").put("id", name).set("from", template.path("from"));
+        List<Object> base = List.of("spec", "template", "from");
+        for (ValidationMessage message : schema.validate(asRoutes)) {
+            List<Object> path = new ArrayList<>(base);
+            for (int i = 3; i < message.getInstanceLocation().getNameCount(); i++) {
+                path.add(message.getInstanceLocation().getElement(i));
+            }
+            problems.add(file + ":" + lineOf(path, lines) + ": does not match the Camel YAML DSL schema: " + message.getMessage());
+        }
+        checkSteps(file, template, new ArrayList<>(List.of("spec", "template")), lines);
+    }
+
+    /** A Kamelet call names only parameters its Kamelet declares, gives the required ones, and no value Camel would split. */
+    private void checkKameletCall(KameletCall call) {
+        Kamelet kamelet = kamelets.get(call.name());
+        if (kamelet == null) {
+            problems.add(call.where() + ": no Kamelet named " + call.name() + " (routes/kamelets/" + call.name() + ".kamelet.yaml)");
+            return;
+        }
+        call.parameters().forEach((name, value) -> {
+            JsonNode property = kamelet.properties().get(name);
+            if (property == null) {
+                String nearest = kamelet.properties().keySet().stream()
+                        .min(java.util.Comparator.comparingInt(known -> distance(known.toLowerCase(), name.replace("-", "").toLowerCase())))
+                        .orElse(null);
+                problems.add(call.where() + ": the Kamelet " + call.name() + " has no parameter '" + name + "'"
+                        + (nearest == null ? "" : "; did you mean '" + nearest + "'?") + " (it has: " + String.join(", ", kamelet.properties().keySet()) + ")");
+                return;
+            }
+            if (value.contains("&") && !value.startsWith("RAW(")) {
+                problems.add(call.where() + ": the value of '" + name + "' holds '&', where Camel splits endpoint parameters: write it as RAW(" + value + ")");
+            }
+            if (property.has("enum") && !value.contains("{{")) {
+                List<String> allowed = new ArrayList<>();
+                property.get("enum").forEach(item -> allowed.add(item.asText()));
+                if (!allowed.contains(value)) {
+                    problems.add(call.where() + ": '" + name + ": " + value + "' is not one of " + String.join(", ", allowed));
+                }
+            }
+        });
+        kamelet.required().stream().filter(name -> !call.parameters().containsKey(name) && !kamelet.properties().get(name).has("default"))
+                .forEach(name -> problems.add(call.where() + ": the Kamelet " + call.name() + " needs the parameter '" + name + "'"));
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                current[j] = Math.min(previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1), Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /**
      * A backend reads only the variables of the contract (the constants of GatewayVariables and BackendSteps, the
      * routes/README table) and those it sets itself: anything else is a typo or a dependency on another route's inside.
      */
@@ -141,7 +276,7 @@ final class RouteFileValidator {
         Map<String, List<Object>> reads = new LinkedHashMap<>();
         collectVariables(json, new ArrayList<>(), known, reads);
         reads.forEach((name, path) -> {
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !name.startsWith(io.difygateway.frontdoor.GatewayVariables.OPTION_PREFIX)) {
                 problems.add(file + ":" + lineOf(path, lines) + ": the backend reads the variable '" + name + "', which is neither in the"
                         + " variable contract (GatewayVariables, BackendSteps; routes/README.md) nor set in this file");
             }
@@ -222,6 +357,7 @@ final class RouteFileValidator {
                     checkUpstreamCall(file, field.getValue(), child, lines);
                 }
                 if (List.of("to", "wireTap", "enrich").contains(field.getKey())) {
+                    recordKameletCall(file, field.getValue(), child, lines);
                     Matcher direct = DIRECT.matcher(field.getValue().path("uri").asText(field.getValue().asText("")));
                     if (direct.matches()) {
                         directTargets.putIfAbsent(direct.group(1), file + ":" + lineOf(child, lines));
@@ -234,6 +370,22 @@ final class RouteFileValidator {
                 checkSteps(file, node.get(i), childOf(path, i), lines);
             }
         }
+    }
+
+    private void recordKameletCall(Path file, JsonNode step, List<Object> path, Map<List<Object>, Integer> lines) {
+        Matcher kamelet = KAMELET_URI.matcher(step.path("uri").asText(step.asText("")));
+        if (!kamelet.matches() || "source".equals(kamelet.group(1)) || "sink".equals(kamelet.group(1))) {
+            return;
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (kamelet.group(2) != null) {
+            for (String pair : kamelet.group(2).split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                parameters.put(nameValue[0], nameValue.length == 2 ? nameValue[1] : "");
+            }
+        }
+        step.path("parameters").fields().forEachRemaining(parameter -> parameters.put(parameter.getKey(), parameter.getValue().asText()));
+        kameletCalls.add(new KameletCall(file + ":" + lineOf(path, lines), kamelet.group(1), parameters));
     }
 
     /**
@@ -267,8 +419,8 @@ final class RouteFileValidator {
     private void checkUpstreamCall(Path file, JsonNode to, List<Object> path, Map<List<Object>, Integer> lines) {
         String uri = to.path("uri").asText(to.asText(""));
         if (HTTP_ENDPOINT.matcher(uri).matches() && file.getParent() != null && "backends".equals(file.getParent().getFileName().toString())) {
-            problems.add(file + ":" + lineOf(path, lines) + ": a backend calls '" + uri + "' directly; set upstreamUrl and call"
-                    + " direct:upstream-call (one pooled client, the model's timeouts and auth)");
+            problems.add(file + ":" + lineOf(path, lines) + ": a backend calls '" + uri + "' directly; call it through kamelet:upstream-stream-action"
+                    + " (or set upstreamUrl and call direct:upstream-call): one pooled client, the model's timeouts and auth");
         }
     }
 

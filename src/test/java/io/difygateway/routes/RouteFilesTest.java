@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /** The build's checks of routes/: a broken route file fails ./mvnw verify with a message naming file and line. */
@@ -27,7 +28,10 @@ class RouteFilesTest {
         RouteFileValidator validator = new RouteFileValidator();
         List<String> problems = validator.validate(yamlFiles(Path.of("routes")));
         assertThat(problems).as(String.join("\n", problems)).isEmpty();
-        assertThat(validator.backends()).contains("dify", "openai", "ollama");
+        try (Stream<Path> backends = Files.list(Path.of("routes/backends"))) {
+            assertThat(validator.backends()).as("one backend route per file of routes/backends")
+                    .containsExactlyInAnyOrderElementsOf(backends.map(file -> file.getFileName().toString().replace(".camel.yaml", "")).toList());
+        }
     }
 
     @Test
@@ -64,7 +68,7 @@ class RouteFilesTest {
     }
 
     @Test
-    void aBackendFileMustHoldTheRouteItsNameSays(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
+    void aBackendFileMustHoldTheRouteItsNameSays(@TempDir Path folder) throws IOException {
         Path backends = Files.createDirectories(folder.resolve("backends"));
         Path misnamed = Files.copy(Path.of("routes/backends/ollama.camel.yaml"), backends.resolve("llama.camel.yaml"));
         assertThat(new RouteFileValidator().validate(List.of(misnamed)))
@@ -72,25 +76,77 @@ class RouteFilesTest {
     }
 
     @Test
-    void aBackendCallsUpstreamOnlyThroughTheSharedCallBlock(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
-        Path direct = editedOllamaBackend(folder, "uri: direct:upstream-call", "uri: http://ollama:11434/api/chat");
-        assertThat(new RouteFileValidator().validate(List.of(direct)))
+    void aBackendCallsUpstreamOnlyThroughTheSharedCallBlock(@TempDir Path folder) throws IOException {
+        Path direct = editedOllamaBackend(folder, "uri: kamelet:upstream-stream-action", "uri: http://ollama:11434/api/chat");
+        assertThat(new RouteFileValidator().validate(withBlocks(direct)))
                 .anySatisfy(problem -> assertThat(problem).contains("a backend calls 'http://ollama:11434/api/chat' directly"));
     }
 
     @Test
-    void aBackendReadsOnlyTheVariableContractAndWhatItSetsItself(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
-        Path typo = editedOllamaBackend(folder, "${variable.baseUrl}/api/chat", "${variable.ollamaUrl}/api/chat");
-        Path blocks = Path.of("routes/upstream-blocks.camel.yaml");
-        List<String> problems = new RouteFileValidator().validate(List.of(typo, blocks));
-        assertThat(problems).singleElement().asString().contains("reads the variable 'ollamaUrl', which is neither in the variable contract");
-        assertThat(new RouteFileValidator().validate(List.of(Path.of("routes/backends/ollama.camel.yaml"), blocks)))
-                .as("upstreamModel and baseUrl are the front door's, messages the shared block's").isEmpty();
+    void aBackendReadsOnlyTheVariableContractAndWhatItSetsItself(@TempDir Path folder) throws IOException {
+        Path typo = editedOllamaBackend(folder, "${variable.upstreamModel}", "${variable.ollamaModel}");
+        List<String> problems = new RouteFileValidator().validate(withBlocks(typo));
+        assertThat(problems).singleElement().asString().contains("reads the variable 'ollamaModel', which is neither in the variable contract");
+        assertThat(new RouteFileValidator().validate(withBlocks(Path.of("routes/backends/ollama.camel.yaml"))))
+                .as("upstreamModel is the front door's, messages the request block's; options are option-<key>").isEmpty();
+    }
+
+    @Test
+    void aKameletCallNamesOnlyTheKameletsParametersAndNoValueCamelWouldSplit(@TempDir Path folder) throws IOException {
+        Path calls = editedOllamaBackend(folder, "              path: /api/chat\n              framing: ndjson",
+                "              path: /api/chat\n              query: api-version=1&x=2\n              framing: xml\n              api-version: \"1\"");
+        List<String> problems = new RouteFileValidator().validate(withBlocks(calls));
+        assertThat(String.join("\n", problems))
+                .contains("ollama.camel.yaml:28: the value of 'query' holds '&', where Camel splits endpoint parameters: write it as RAW(api-version=1&x=2)")
+                .contains("ollama.camel.yaml:28: 'framing: xml' is not one of sse, ndjson")
+                .contains("ollama.camel.yaml:28: the Kamelet upstream-stream-action has no parameter 'api-version'");
+        Path missing = editedOllamaBackend(folder, "              path: /api/chat\n", "");
+        assertThat(new RouteFileValidator().validate(withBlocks(missing)))
+                .anySatisfy(problem -> assertThat(problem).contains("the Kamelet upstream-stream-action needs the parameter 'path'"));
+    }
+
+    @Test
+    void anEndpointOptionOnlyCamelKnowsIsWrongFailsTheBuildWithFileAndLine(@TempDir Path folder) throws IOException {
+        Path file = Files.writeString(folder.resolve("query-in-uri.camel.yaml"), """
+                - route:
+                    id: query-in-uri
+                    description: "an endpoint option the direct component does not have"
+                    from:
+                      uri: direct:query-in-uri
+                      steps:
+                        - to:
+                            uri: direct:query-in-uri?api-version=2024-10-21
+                """);
+        assertThat(new RouteFileValidator().validate(List.of(file))).singleElement().asString()
+                .contains("query-in-uri.camel.yaml:7: Camel cannot make the endpoint direct:query-in-uri?api-version=2024-10-21")
+                .contains("api-version");
+    }
+
+    @Test
+    void aBrokenKameletIsReportedLikeCamelKameletsValidatorWould() throws IOException {
+        List<String> problems = new RouteFileValidator().validate(List.of(Path.of("src/test/resources/routes-broken/kamelets/broken-action.kamelet.yaml")));
+        assertThat(String.join("\n", problems))
+                .contains("broken-action.kamelet.yaml:5: the Kamelet must be named after its file: broken-action")
+                .contains("broken-action.kamelet.yaml:13: the parameter 'path' has no description")
+                .contains("broken-action.kamelet.yaml:16: the parameter 'unused' is never used")
+                .contains("the template uses {{undeclared}}, which is no parameter")
+                .contains("broken-action.kamelet.yaml:25: does not match the Camel YAML DSL schema")
+                .contains("broken-action.kamelet.yaml:29: 'method: map(${body})' passes arguments as expressions")
+                .contains("broken-action.kamelet.yaml: Camel's YAML loader cannot read it: Unknown node id: setBodee");
+    }
+
+    /** The file with the shared blocks and every Kamelet beside it, as the build validates them. */
+    private static List<Path> withBlocks(Path backend) throws IOException {
+        List<Path> files = new java.util.ArrayList<>(List.of(backend, Path.of("routes/upstream-blocks.camel.yaml")));
+        files.addAll(yamlFiles(Path.of("routes/kamelets")));
+        return files;
     }
 
     /** The shipped Ollama backend with one text replaced, as backends/ollama.camel.yaml under {@code folder}. */
     private static Path editedOllamaBackend(Path folder, String text, String replacement) throws IOException {
+        String shipped = Files.readString(Path.of("routes/backends/ollama.camel.yaml"));
+        assertThat(shipped).contains(text);
         Path file = Files.createDirectories(folder.resolve("backends")).resolve("ollama.camel.yaml");
-        return Files.writeString(file, Files.readString(Path.of("routes/backends/ollama.camel.yaml")).replace(text, replacement));
+        return Files.writeString(file, shipped.replace(text, replacement));
     }
 }

@@ -31,8 +31,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeDify implements AutoCloseable {
 
-    /** One request as Dify received it. */
-    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    /** One request as Dify received it; query is the raw query string, or null. */
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -46,9 +46,9 @@ public final class FakeDify implements AutoCloseable {
     }
 
     private static final Pattern STOP = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/tasks)/([^/]+)/stop");
-    /** Dify's run calls, and (for the other backends' tests) OpenAI's and Ollama's chat endpoints. */
-    private static final java.util.Set<String> RUN_PATHS = java.util.Set.of("/v1/chat-messages", "/v1/completion-messages",
-            "/v1/workflows/run", "/v1/chat/completions", "/api/chat");
+    /** Dify's run calls, and (for the other backends' tests) OpenAI's, Ollama's, Anthropic's and Azure OpenAI's chat endpoints. */
+    private static final Pattern RUN_PATHS = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/run|chat/completions|messages)"
+            + "|/api/chat|/openai/deployments/[^/]+/chat/completions");
 
     /** What one app (by key) says about itself; a delay before answering /info simulates a slow Dify. */
     public static final class App {
@@ -169,7 +169,7 @@ public final class FakeDify implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
                     Map.copyOf(exchange.getRequestHeaders()), body);
             String key = request.header("Authorization") == null ? "" : request.header("Authorization").replaceFirst("^Bearer ", "");
             App app = apps.getOrDefault(key, defaultApp);
@@ -177,9 +177,9 @@ public final class FakeDify implements AutoCloseable {
             if ("POST".equals(request.method()) && stop.matches()) {
                 stopRequests.add(request);
                 json(exchange, 200, "{\"result\": \"success\"}\n");
-            } else if ("POST".equals(request.method()) && RUN_PATHS.contains(request.path())) {
+            } else if ("POST".equals(request.method()) && RUN_PATHS.matcher(request.path()).matches()) {
                 runCallPorts.add(exchange.getRemoteAddress().getPort());
-                chatRequests.add(new Request(request.method(), request.path(), request.headers(),
+                chatRequests.add(new Request(request.method(), request.path(), request.query(), request.headers(),
                         new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
                 responder.respond(exchange, this);
             } else if ("GET".equals(request.method()) && "/v1/info".equals(request.path())) {
@@ -252,6 +252,22 @@ public final class FakeDify implements AutoCloseable {
         return (exchange, dify) -> {
             headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             json(exchange, status, body);
+        };
+    }
+
+    /**
+     * Answers as a service that checks its request headers would: each named header must have the given value, else
+     * the status and body of {@code refusal} (a 401 for a wrong key, a 400 for a missing version, ...); then {@code next}.
+     */
+    public static Responder requireHeaders(Map<String, String> required, int status, String refusal, Responder next) {
+        return (exchange, dify) -> {
+            for (Map.Entry<String, String> header : required.entrySet()) {
+                if (!header.getValue().equals(exchange.getRequestHeaders().getFirst(header.getKey()))) {
+                    json(exchange, status, refusal);
+                    return;
+                }
+            }
+            next.respond(exchange, dify);
         };
     }
 

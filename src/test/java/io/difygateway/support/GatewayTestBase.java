@@ -27,7 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
  * without conversation reuse), {@code tasks} (answers {@code agent}'s background tasks), {@code patient} (chat with
  * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
- * OpenAI-compatible server) and {@code local} (Ollama's native API), the last two also served by the fake.
+ * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
+ * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
+ * deployments), the last six also served by the fake.
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -111,6 +113,23 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.local.backend", () -> "ollama");
         registry.add("gateway.models.local.base-url", DIFY::origin);
         registry.add("gateway.models.local.upstream-model", () -> "llama3.2");
+        otherBackend(registry, "claude", "anthropic", "sk-ant-test-key", "claude-sonnet-4-5");
+        otherBackend(registry, "claude-tuned", "anthropic", "sk-ant-test-key", "claude-haiku-4-5");
+        registry.add("gateway.models.claude-tuned.options.max-tokens", () -> "1024");
+        registry.add("gateway.models.claude-tuned.options.anthropic-version", () -> "2023-01-01");
+        otherBackend(registry, "azure", "azure-openai", "azure-test-key", "gpt-4o");
+        registry.add("gateway.models.azure.options.api-version", () -> "2025-01-01-preview");
+        otherBackend(registry, "azure-prod", "azure-openai", "azure-test-key", null);
+        registry.add("gateway.models.azure-prod.options.deployment", () -> "gpt-4o-prod");
+    }
+
+    private static void otherBackend(DynamicPropertyRegistry registry, String id, String backend, String key, String upstreamModel) {
+        registry.add("gateway.models." + id + ".backend", () -> backend);
+        registry.add("gateway.models." + id + ".base-url", DIFY::origin);
+        registry.add("gateway.models." + id + ".api-key", () -> key);
+        if (upstreamModel != null) {
+            registry.add("gateway.models." + id + ".upstream-model", () -> upstreamModel);
+        }
     }
 
     private static void model(DynamicPropertyRegistry registry, String id, String appType, String key) {
