@@ -25,6 +25,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.difygateway.config.ConfigKeysCheck;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -228,7 +229,7 @@ final class RouteFileValidator {
             JsonNode property = kamelet.properties().get(name);
             if (property == null) {
                 String nearest = kamelet.properties().keySet().stream()
-                        .min(java.util.Comparator.comparingInt(known -> distance(known.toLowerCase(), name.replace("-", "").toLowerCase())))
+                        .min(java.util.Comparator.comparingInt(known -> ConfigKeysCheck.distance(known.toLowerCase(), name.replace("-", "").toLowerCase())))
                         .orElse(null);
                 problems.add(call.where() + ": the Kamelet " + call.name() + " has no parameter '" + name + "'"
                         + (nearest == null ? "" : "; did you mean '" + nearest + "'?") + " (it has: " + String.join(", ", kamelet.properties().keySet()) + ")");
@@ -245,26 +246,9 @@ final class RouteFileValidator {
                 }
             }
         });
-        kamelet.required().stream().filter(name -> !call.parameters().containsKey(name) && !kamelet.properties().get(name).has("default"))
+        kamelet.required().stream().filter(name -> kamelet.properties().containsKey(name) && !call.parameters().containsKey(name)
+                        && !kamelet.properties().get(name).has("default"))
                 .forEach(name -> problems.add(call.where() + ": the Kamelet " + call.name() + " needs the parameter '" + name + "'"));
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                current[j] = Math.min(previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1), Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /**

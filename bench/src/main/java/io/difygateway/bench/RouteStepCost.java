@@ -17,7 +17,8 @@ import org.apache.camel.support.DefaultExchange;
 /**
  * What one route step that calls a bean costs, by the form it is written in: the {@code method} language (in a
  * {@code setVariable} or {@code transform}), a {@code bean} step, a {@code to: bean:} with {@code variableReceive},
- * against a {@code simple} expression. One JVM, no sockets; each exchange carries 12 headers and 15 variables,
+ * against a {@code simple} expression; and what calling a building block costs: a {@code direct:} sub-route, and a
+ * Kamelet (which Camel runs on a copy of the exchange), each of one trivial step. One JVM, no sockets; each exchange carries 12 headers and 15 variables,
  * like a chat completion in the gateway. Run with {@code ./mvnw -Pbench verify -Dbench.main=io.difygateway.bench.RouteStepCost}.
  */
 public final class RouteStepCost {
@@ -43,6 +44,8 @@ public final class RouteStepCost {
         forms.put("transform with a method expression", "direct:method-transform");
         forms.put("to bean: with variableReceive", "direct:to-bean");
         forms.put("bean step", "direct:bean");
+        forms.put("to direct: (a sub-route of one step)", "direct:to-direct");
+        forms.put("to kamelet: (a Kamelet of one step)", "direct:to-kamelet");
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.getRegistry().bind("mapper", new Mapper());
             camel.addRoutes(routes());
@@ -67,6 +70,10 @@ public final class RouteStepCost {
             @Override
             public void configure() {
                 from("direct:none").log(LoggingLevel.TRACE, "none");
+                from("direct:sub").setVariable("result", simple("${variable.v1}"));
+                routeTemplate("noop-action").from("kamelet:source").setVariable("result", simple("${variable.v1}"));
+                RouteDefinition toDirect = from("direct:to-direct");
+                RouteDefinition toKamelet = from("direct:to-kamelet");
                 RouteDefinition simple = from("direct:simple");
                 RouteDefinition methodVariable = from("direct:method-variable");
                 RouteDefinition methodTransform = from("direct:method-transform");
@@ -79,6 +86,8 @@ public final class RouteStepCost {
                     methodTransform.transform(method("mapper", call));
                     toBean.toV("bean:mapper?method=" + call, null, "result" + i);
                     bean.bean("mapper", call);
+                    toDirect.to("direct:sub");
+                    toKamelet.to("kamelet:noop-action");
                 }
             }
         };
