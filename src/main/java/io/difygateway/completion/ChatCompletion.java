@@ -1,6 +1,7 @@
 package io.difygateway.completion;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,8 @@ public final class ChatCompletion {
     private final StringBuilder reasoning = new StringBuilder();
     private boolean insideThinkTag;
     private CompletionEvent.Usage usage;
+    /** The tool calls the model made, in the order they started (OpenAI's index is the position). */
+    private final List<ToolCallState> toolCalls = new ArrayList<>(0);
     private OpenAiException failure;
     private String upstreamTaskId;
     private String upstreamConversationId;
@@ -156,6 +159,8 @@ public final class ChatCompletion {
             usage = reported;
         } else if (event instanceof CompletionEvent.TokenCounts counts) {
             usage = CompletionEvent.Usage.merge(usage, counts);
+        } else if (event instanceof CompletionEvent.ToolCall call) {
+            toolCall(call);
         } else if (event instanceof CompletionEvent.Finish finish) {
             finishReason = finish.reason();
         } else if (event instanceof CompletionEvent.KeepAlive) {
@@ -203,6 +208,62 @@ public final class ChatCompletion {
             }
             sendDelta("content", text);
         }
+    }
+
+    /** One tool call being assembled: the backend's key for it, its id and name, its arguments so far. */
+    private static final class ToolCallState {
+        final String key;
+        final String id;
+        final String name;
+        final StringBuilder arguments = new StringBuilder();
+
+        ToolCallState(String key, String id, String name) {
+            this.key = key;
+            this.id = id;
+            this.name = name;
+        }
+    }
+
+    private void toolCall(CompletionEvent.ToolCall piece) {
+        int index = toolCallIndex(piece);
+        ToolCallState call;
+        boolean first = index == toolCalls.size();
+        if (first) {
+            // a made-up id is unique per completion, and the same in every replay of it
+            call = new ToolCallState(piece.key(), piece.id() != null && !piece.id().isBlank() ? piece.id()
+                    : "call_" + id.substring(id.indexOf('-') + 1) + "_" + index, piece.name() == null ? "" : piece.name());
+            toolCalls.add(call);
+        } else {
+            call = toolCalls.get(index);
+        }
+        String arguments = piece.arguments() == null ? "" : piece.arguments();
+        if (!first && arguments.isEmpty()) {
+            return;
+        }
+        call.arguments.append(arguments);
+        firstToken();
+        if (streaming) {
+            commit();
+            if (insideThinkTag) {
+                insideThinkTag = false;
+                sendDelta("content", THINK_CLOSE);
+            }
+            send(encoder.toolCallChunk(index, first ? call.id : null, first ? call.name : null, arguments));
+        }
+    }
+
+    /** The OpenAI index of a tool-call piece: that of its key, or a new call (a piece without key that names a function). */
+    private int toolCallIndex(CompletionEvent.ToolCall piece) {
+        if (piece.key() != null) {
+            for (int i = 0; i < toolCalls.size(); i++) {
+                if (piece.key().equals(toolCalls.get(i).key)) {
+                    return i;
+                }
+            }
+            return toolCalls.size();
+        }
+        boolean starts = piece.name() != null && !piece.name().isBlank();
+        return starts || toolCalls.isEmpty() ? toolCalls.size() : toolCalls.size() - 1;
     }
 
     private void replace(String replacement) {
@@ -335,13 +396,18 @@ public final class ChatCompletion {
             throw new OpenAiException(502, "server_error", "backend_no_answer", null,
                     "The backend of model '" + model + "' ended without sending anything: its route fed no events to the answer.");
         }
+        if (!toolCalls.isEmpty() && STOP.equals(finishReason)) {
+            finishReason = "tool_calls"; // backends that end a tool turn like any other (Ollama)
+        }
         if (!streaming) {
-            if (answer.isEmpty()) {
+            if (answer.isEmpty() && toolCalls.isEmpty()) {
                 throw new OpenAiException(502, "server_error", "empty_answer", null,
                         "The backend of model '" + model + "' finished without an answer.");
             }
             boolean reasoningField = reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty();
-            return encoder.completion(content(), reasoningField ? reasoning.toString() : null, finishReason, usage);
+            return encoder.completion(content(), reasoningField ? reasoning.toString() : null,
+                    toolCalls.stream().map(call -> new ChunkEncoder.ToolCallBody(call.id, call.name, call.arguments.toString())).toList(),
+                    finishReason, usage);
         }
         commit();
         if (insideThinkTag) {

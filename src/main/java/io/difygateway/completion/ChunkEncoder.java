@@ -63,6 +63,23 @@ public final class ChunkEncoder {
         }
     }
 
+    /**
+     * The chunk of one piece of a tool call: its index, and on the call's first piece its id, type and function name,
+     * with a piece of the arguments.
+     */
+    byte[] toolCallChunk(int index, String id, String name, String arguments) {
+        StringBuilder call = new StringBuilder("{\"tool_calls\":[{\"index\":").append(index);
+        if (id != null) {
+            call.append(",\"id\":").append(quote(id)).append(",\"type\":\"function\"");
+        }
+        call.append(",\"function\":{");
+        if (name != null) {
+            call.append("\"name\":").append(quote(name)).append(',');
+        }
+        call.append("\"arguments\":").append(quote(arguments)).append("}}]}");
+        return utf8(chunkPrefix + call + chunkSuffix);
+    }
+
     /** The chunk with the finish reason and an empty delta. */
     byte[] finishChunk(String finishReason) {
         return utf8(chunkPrefix + "{},\"logprobs\":null,\"finish_reason\":" + quote(finishReason) + "}]" + usageField + "}\n\n");
@@ -85,13 +102,23 @@ public final class ChunkEncoder {
         return utf8("data: " + write(error.toError().envelope()) + "\n\n");
     }
 
-    /** The {@code chat.completion} body of a non-streamed answer; reasoning content and usage only when given. */
-    String completion(String content, String reasoningContent, String finishReason, CompletionEvent.Usage usage) {
+    /** One tool call of a non-streamed answer. */
+    record ToolCallBody(String id, String name, String arguments) {
+    }
+
+    /**
+     * The {@code chat.completion} body of a non-streamed answer; reasoning content, tool calls and usage only when
+     * given (with tool calls and no text, the content is null, as OpenAI sends it).
+     */
+    String completion(String content, String reasoningContent, List<ToolCallBody> toolCalls, String finishReason, CompletionEvent.Usage usage) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
-        message.put("content", content);
+        message.put("content", content.isEmpty() && !toolCalls.isEmpty() ? null : content);
         if (reasoningContent != null) {
             message.put("reasoning_content", reasoningContent);
+        }
+        if (!toolCalls.isEmpty()) {
+            message.put("tool_calls", toolCalls.stream().map(ChunkEncoder::toolCallBody).toList());
         }
         message.put("refusal", null);
         Map<String, Object> choice = new LinkedHashMap<>();
@@ -109,6 +136,17 @@ public final class ChunkEncoder {
             body.put("usage", usageBody(usage));
         }
         return write(body);
+    }
+
+    private static Map<String, Object> toolCallBody(ToolCallBody call) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", call.name());
+        function.put("arguments", call.arguments());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", call.id());
+        body.put("type", "function");
+        body.put("function", function);
+        return body;
     }
 
     private static Map<String, Object> usageBody(CompletionEvent.Usage usage) {

@@ -44,6 +44,16 @@ public sealed interface CompletionEvent {
     record TokenCounts(Long promptTokens, Long completionTokens) implements CompletionEvent {
     }
 
+    /**
+     * A piece of a tool call the model makes. {@code key} is the backend's name for the call (an index, a content
+     * block's index), the same on every piece of one call; null when the backend has none, and then each piece that
+     * carries a name starts a new call and any other piece continues the last one. The first piece of a call carries
+     * its {@code id} (null: one is made up) and function {@code name}; {@code arguments} is a piece of the arguments'
+     * JSON text (may be empty).
+     */
+    record ToolCall(String key, String id, String name, String arguments) implements CompletionEvent {
+    }
+
     /** Why the answer ended, when it was not a normal stop: {@code length}, {@code content_filter}, ... */
     record Finish(String reason) implements CompletionEvent {
     }

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Translates the stream of an OpenAI-compatible server (vLLM, Ollama's /v1, LiteLLM, another gateway) into
  * completion events: {@code delta.content} as text, {@code delta.reasoning_content} (or {@code reasoning}) as
- * reasoning, {@code usage}, a finish reason other than {@code stop}, and error chunks as failures.
+ * reasoning, {@code delta.tool_calls} as tool-call pieces (by their index; arguments given as an object, as some servers
+ * do, become its JSON text), {@code usage}, a finish reason other than {@code stop}, and error chunks as failures.
  * {@code [DONE]} and anything that is not JSON are skipped.
  */
 @Component("openAiCompatibleEvents")
@@ -57,6 +58,16 @@ public class OpenAiCompatibleEvents {
         if (delta.path("content").isTextual() && !delta.get("content").asText().isEmpty()) {
             events.add(new CompletionEvent.Text(delta.get("content").asText()));
         }
+        JsonNode toolCalls = delta.get("tool_calls");
+        if (toolCalls != null && toolCalls.isArray()) {
+            for (int i = 0; i < toolCalls.size(); i++) {
+                JsonNode call = toolCalls.get(i);
+                JsonNode function = call.path("function");
+                events.add(new CompletionEvent.ToolCall(call.path("index").asText(String.valueOf(i)), text(call.get("id")),
+                        text(function.get("name")), function.path("arguments").isTextual() ? function.get("arguments").asText()
+                        : function.has("arguments") && !function.get("arguments").isNull() ? function.get("arguments").toString() : ""));
+            }
+        }
         String finish = choice.path("finish_reason").asText("");
         if (!finish.isEmpty() && !"stop".equals(finish)) {
             events.add(new CompletionEvent.Finish(finish));
@@ -66,5 +77,9 @@ public class OpenAiCompatibleEvents {
             events.add(new CompletionEvent.Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
         }
         return events;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || !node.isTextual() ? null : node.asText();
     }
 }

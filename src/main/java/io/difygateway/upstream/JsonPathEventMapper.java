@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
@@ -21,8 +23,8 @@ import org.apache.camel.Processor;
  * so that a backend needs no Java: the {@code json-event-mapper-action} Kamelet declares one per backend route, its
  * parameters set as these properties, and runs it as a step that puts it in the variable {@code eventMapper} (each expression compiled once, when the route is made; an invalid one stops the
  * start naming its parameter). Each event is parsed once; one that is not JSON means nothing. An event whose error path
- * finds something becomes a failure; otherwise its reasoning, text, finish reason (through the value map) and token
- * counts, in that order. Token counts are {@link CompletionEvent.TokenCounts}: a count an event leaves out stays unknown
+ * finds something becomes a failure; otherwise its reasoning, text, tool-call pieces, finish reason (through the value
+ * map) and token counts, in that order. Token counts are {@link CompletionEvent.TokenCounts}: a count an event leaves out stays unknown
  * and does not replace one reported earlier.
  */
 public class JsonPathEventMapper implements EventMapper, Processor {
@@ -30,6 +32,7 @@ public class JsonPathEventMapper implements EventMapper, Processor {
     /** The finish reasons an OpenAI client understands; any other value not in the map becomes {@code stop}. */
     private static final Set<String> OPENAI_FINISH_REASONS = Set.of("stop", "length", "tool_calls", "content_filter", "function_call");
     private static final Configuration LENIENT = Configuration.defaultConfiguration().addOptions(Option.SUPPRESS_EXCEPTIONS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile JsonPath text;
     private volatile JsonPath reasoning;
@@ -39,6 +42,11 @@ public class JsonPathEventMapper implements EventMapper, Processor {
     private volatile JsonPath completionTokens;
     private volatile JsonPath error;
     private volatile JsonPath errorCode;
+    private volatile JsonPath toolCalls;
+    private volatile JsonPath toolCallKey;
+    private volatile JsonPath toolCallId;
+    private volatile JsonPath toolCallName;
+    private volatile JsonPath toolCallArguments;
 
     /** The answer's text, e.g. {@code $.delta.text}. */
     public void setTextPath(String path) {
@@ -102,6 +110,31 @@ public class JsonPathEventMapper implements EventMapper, Processor {
         exchange.setVariable(BackendSteps.EVENT_MAPPER, this);
     }
 
+    /** Where an event carries its tool calls (an array, or one object), e.g. {@code $.message.tool_calls}; unset: the event itself is the one candidate. */
+    public void setToolCallsPath(String path) {
+        toolCalls = compile("toolCallsPath", path);
+    }
+
+    /** In a tool call: what names it across events (an index), e.g. {@code $.index}; unset: a call with a name starts a new one. */
+    public void setToolCallKeyPath(String path) {
+        toolCallKey = compile("toolCallKeyPath", path);
+    }
+
+    /** In a tool call: its id, e.g. {@code $.content_block.id} (none: the gateway makes one up). */
+    public void setToolCallIdPath(String path) {
+        toolCallId = compile("toolCallIdPath", path);
+    }
+
+    /** In a tool call: the function's name, e.g. {@code $.function.name}. */
+    public void setToolCallNamePath(String path) {
+        toolCallName = compile("toolCallNamePath", path);
+    }
+
+    /** In a tool call: its arguments, a piece of JSON text ({@code $.delta.partial_json}) or an object, sent as its JSON text. */
+    public void setToolCallArgumentsPath(String path) {
+        toolCallArguments = compile("toolCallArgumentsPath", path);
+    }
+
     @Override
     public List<CompletionEvent> map(SseEvent event) {
         String json = event.data();
@@ -129,6 +162,9 @@ public class JsonPathEventMapper implements EventMapper, Processor {
         if (answer != null && !answer.isEmpty()) {
             events.add(new CompletionEvent.Text(answer));
         }
+        if (toolCallName != null || toolCallId != null || toolCallArguments != null) {
+            addToolCalls(parsed, events);
+        }
         String finish = text(parsed, finishReason);
         if (finish != null && !finish.isBlank()) {
             String mapped = finishReasons.get(finish);
@@ -140,6 +176,44 @@ public class JsonPathEventMapper implements EventMapper, Processor {
             events.add(new CompletionEvent.TokenCounts(prompt, completion));
         }
         return events;
+    }
+
+    /** The event's tool-call pieces: each candidate where the id, name or arguments path finds something. */
+    private void addToolCalls(DocumentContext event, List<CompletionEvent> events) {
+        List<DocumentContext> candidates = new ArrayList<>(1);
+        if (toolCalls == null) {
+            candidates.add(event);
+        } else {
+            Object found = readRaw(event, toolCalls);
+            if (found instanceof List<?> list) {
+                list.stream().filter(Map.class::isInstance).forEach(call -> candidates.add(JsonPath.using(LENIENT).parse(call)));
+            } else if (found instanceof Map<?, ?>) {
+                candidates.add(JsonPath.using(LENIENT).parse(found));
+            }
+        }
+        for (DocumentContext call : candidates) {
+            String id = text(call, toolCallId);
+            String name = text(call, toolCallName);
+            Object arguments = readRaw(call, toolCallArguments);
+            if (id == null && name == null && arguments == null) {
+                continue;
+            }
+            events.add(new CompletionEvent.ToolCall(text(call, toolCallKey), id, name, argumentsText(arguments)));
+        }
+    }
+
+    private static String argumentsText(Object arguments) {
+        if (arguments == null) {
+            return "";
+        }
+        if (arguments instanceof Map<?, ?> || arguments instanceof List<?>) {
+            try {
+                return JSON.writeValueAsString(arguments);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write tool-call arguments as JSON", e);
+            }
+        }
+        return String.valueOf(arguments);
     }
 
     private static JsonPath compile(String parameter, String path) {
@@ -175,16 +249,20 @@ public class JsonPathEventMapper implements EventMapper, Processor {
         return null;
     }
 
-    private static Object read(DocumentContext event, JsonPath path) {
+    /** The value at the path as it is (an object, an array, a value), or null. */
+    private static Object readRaw(DocumentContext event, JsonPath path) {
         if (path == null) {
             return null;
         }
-        Object value;
         try {
-            value = event.read(path);
+            return event.read(path);
         } catch (RuntimeException notThere) {
             return null;
         }
+    }
+
+    private static Object read(DocumentContext event, JsonPath path) {
+        Object value = readRaw(event, path);
         if (value instanceof List<?> found) {
             for (int i = found.size() - 1; i >= 0; i--) {
                 if (found.get(i) != null) {

@@ -57,12 +57,12 @@ class ChunkEncoderTest {
 
     @Test
     void theNonStreamedBodyHasReasoningAndUsageOnlyWhenGiven() throws Exception {
-        JsonNode body = JSON.readTree(withUsage.completion("Hi", null, "stop", null));
+        JsonNode body = JSON.readTree(withUsage.completion("Hi", null, List.of(), "stop", null));
         assertThat(body.get("object").asText()).isEqualTo("chat.completion");
         assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hi");
         assertThat(body.at("/choices/0/message").has("reasoning_content")).isFalse();
         assertThat(body.has("usage")).isFalse();
-        JsonNode full = JSON.readTree(withUsage.completion("Hi", "because", "stop", new CompletionEvent.Usage(1, 2)));
+        JsonNode full = JSON.readTree(withUsage.completion("Hi", "because", List.of(), "stop", new CompletionEvent.Usage(1, 2)));
         assertThat(full.at("/choices/0/message/reasoning_content").asText()).isEqualTo("because");
         assertThat(full.at("/usage/completion_tokens").asLong()).isEqualTo(2);
     }

@@ -118,6 +118,46 @@ class AnthropicRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void toolsAndTheToolHistoryGoInAnthropicsShapeAndToolUseComesBackAsToolCalls() throws Exception {
+        DIFY.respondWith(anthropic("2023-06-01", transcript("messages-tool-use.sse")));
+        HttpResponse<String> response = postJson("/v1/chat/completions", """
+                {"model":"claude","stream":true,"tool_choice":"required","parallel_tool_calls":false,
+                 "tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now",
+                           "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],
+                 "messages":[{"role":"user","content":"Weather in Paris and Rome?"},
+                             {"role":"assistant","content":"Checking.","tool_calls":[
+                               {"id":"toolu_a","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
+                               {"id":"toolu_b","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"}}]},
+                             {"role":"tool","tool_call_id":"toolu_a","content":"18 °C"},
+                             {"role":"tool","tool_call_id":"toolu_b","content":"24 °C"},
+                             {"role":"user","content":"And San Francisco and Zürich?"}]}""");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> chunks = chunks(response.body());
+        List<JsonNode> calls = chunks.stream().filter(chunk -> chunk.at("/choices/0/delta/tool_calls").isArray())
+                .map(chunk -> chunk.at("/choices/0/delta/tool_calls/0")).toList();
+        assertThat(calls.stream().filter(call -> call.has("id")).map(call -> call.get("id").asText()))
+                .containsExactly("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "toolu_01HJ4wMDJJ7FHJ8iJKMAXmqS");
+        assertThat(calls.stream().filter(call -> call.get("index").asInt() == 1).map(call -> call.at("/function/arguments").asText())
+                .reduce("", String::concat)).as("content block 2 is the second tool call").isEqualTo("{\"city\": \"Zürich\"}");
+        assertThat(chunks.stream().filter(chunk -> chunk.at("/choices/0/finish_reason").isTextual())
+                .map(chunk -> chunk.at("/choices/0/finish_reason").asText())).containsExactly("tool_calls");
+
+        JsonNode sent = JSON.readTree(DIFY.lastChatRequest().body());
+        assertThat(sent.get("tools")).isEqualTo(JSON.readTree("""
+                [{"name":"get_weather","description":"Weather now",
+                  "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]"""));
+        assertThat(sent.get("tool_choice")).isEqualTo(JSON.readTree("{\"type\":\"any\",\"disable_parallel_tool_use\":true}"));
+        assertThat(sent.get("messages")).isEqualTo(JSON.readTree("""
+                [{"role":"user","content":"Weather in Paris and Rome?"},
+                 {"role":"assistant","content":[{"type":"text","text":"Checking."},
+                   {"type":"tool_use","id":"toolu_a","name":"get_weather","input":{"city":"Paris"}},
+                   {"type":"tool_use","id":"toolu_b","name":"get_weather","input":{"city":"Rome"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_a","content":"18 °C"},
+                                           {"type":"tool_result","tool_use_id":"toolu_b","content":"24 °C"}]},
+                 {"role":"user","content":"And San Francisco and Zürich?"}]"""));
+    }
+
+    @Test
     void anErrorEventInTheStreamEndsItWithAnErrorChunk() throws Exception {
         DIFY.respondWith(anthropic("2023-06-01", transcript("messages-overloaded-midway.sse")));
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("claude", true, "hi"));

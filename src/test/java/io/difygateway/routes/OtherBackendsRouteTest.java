@@ -73,6 +73,81 @@ class OtherBackendsRouteTest extends GatewayTestBase {
         assertThat(body.get("user").asText()).isEqualTo("gateway-test-user");
     }
 
+    /** A model's tool calls, as vLLM streams them: id and name first, the arguments in pieces, two calls in parallel. */
+    private static final List<String> TOOL_CALL_STREAM = List.of(
+            openAiChunk("{\"role\":\"assistant\",\"content\":null}", "null", null),
+            openAiChunk("{\"tool_calls\":[{\"index\":0,\"id\":\"chatcmpl-tool-a1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}", "null", null),
+            openAiChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\": \"}}]}", "null", null),
+            openAiChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}", "null", null),
+            openAiChunk("{\"tool_calls\":[{\"index\":1,\"id\":\"chatcmpl-tool-b2\",\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]}", "null", null),
+            openAiChunk("{}", "\"tool_calls\"", null),
+            "data: [DONE]\n\n");
+
+    @Test
+    void toolCallsComeBackAsOpenAiSendsThemAndTheHistoryGoesOnUnchanged() throws Exception {
+        String request = """
+                {"model":"vllm","stream":%s,"tool_choice":"auto","parallel_tool_calls":true,
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}},
+                          {"type":"function","function":{"name":"get_time","parameters":{"type":"object"}}}],
+                 "messages":[{"role":"user","content":"Weather and time in Paris?"},
+                             {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                             {"role":"tool","tool_call_id":"call_1","content":"sunny"},
+                             {"role":"user","content":"And now?"}]}""";
+        DIFY.respondWith(FakeDify.stream(TOOL_CALL_STREAM, Duration.ZERO));
+        HttpResponse<String> streamed = postJson("/v1/chat/completions", request.formatted("true"));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        List<JsonNode> chunks = chunks(streamed.body());
+        List<JsonNode> calls = chunks.stream().filter(chunk -> chunk.at("/choices/0/delta/tool_calls").isArray())
+                .map(chunk -> chunk.at("/choices/0/delta/tool_calls/0")).toList();
+        assertThat(calls.get(0)).isEqualTo(JSON.readTree(
+                "{\"index\":0,\"id\":\"chatcmpl-tool-a1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}"));
+        assertThat(calls.stream().filter(call -> call.get("index").asInt() == 0).map(call -> call.at("/function/arguments").asText())
+                .reduce("", String::concat)).isEqualTo("{\"city\": \"Paris\"}");
+        assertThat(calls.get(calls.size() - 1).at("/function/name").asText()).isEqualTo("get_time");
+        assertThat(calls.get(calls.size() - 1).get("index").asInt()).isEqualTo(1);
+        assertThat(chunks.stream().filter(chunk -> chunk.at("/choices/0/finish_reason").isTextual())
+                .map(chunk -> chunk.at("/choices/0/finish_reason").asText())).containsExactly("tool_calls");
+        JsonNode sent = JSON.readTree(DIFY.lastChatRequest().body());
+        JsonNode asked = JSON.readTree(request.formatted("true"));
+        assertThat(sent.get("tools")).isEqualTo(asked.get("tools"));
+        assertThat(sent.get("tool_choice").asText()).isEqualTo("auto");
+        assertThat(sent.get("parallel_tool_calls").asBoolean()).isTrue();
+        assertThat(sent.get("messages")).isEqualTo(asked.get("messages"));
+
+        DIFY.respondWith(FakeDify.stream(TOOL_CALL_STREAM, Duration.ZERO));
+        JsonNode message = JSON.readTree(postJson("/v1/chat/completions", request.formatted("false")).body()).at("/choices/0");
+        assertThat(message.at("/message/content").isNull()).isTrue();
+        assertThat(message.at("/message/tool_calls")).isEqualTo(JSON.readTree("""
+                [{"id":"chatcmpl-tool-a1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\": \\"Paris\\"}"}},
+                 {"id":"chatcmpl-tool-b2","type":"function","function":{"name":"get_time","arguments":"{}"}}]"""));
+        assertThat(message.get("finish_reason").asText()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void ollamaGetsTheToolsAndTheHistoryInItsShapeAndItsToolCallsComeBack() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("src/test/resources/transcripts/ollama/chat-tool-calls.ndjson")).stream()
+                .map(line -> line + "\n").toList();
+        DIFY.respondWith(FakeDify.stream(lines, Duration.ZERO, "application/x-ndjson"));
+        JsonNode completion = JSON.readTree(postJson("/v1/chat/completions", """
+                {"model":"local","tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}],
+                 "messages":[{"role":"user","content":"Weather in Paris?"},
+                             {"role":"assistant","content":"","tool_calls":[{"id":"call_7","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]},
+                             {"role":"tool","tool_call_id":"call_7","content":"18 °C"},
+                             {"role":"user","content":"And the time?"}]}""").body());
+        assertThat(completion.at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(JSON.readTree(completion.at("/choices/0/message/tool_calls/0/function/arguments").asText()))
+                .isEqualTo(JSON.readTree("{\"city\":\"Paris\",\"unit\":\"celsius\"}"));
+        assertThat(completion.at("/choices/0/message/tool_calls/1/function/name").asText()).isEqualTo("get_time");
+        assertThat(completion.at("/choices/0/finish_reason").asText()).as("Ollama ends a tool turn with done_reason stop").isEqualTo("tool_calls");
+        JsonNode sent = JSON.readTree(DIFY.lastChatRequest().body());
+        assertThat(sent.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(sent.get("messages")).isEqualTo(JSON.readTree("""
+                [{"role":"user","content":"Weather in Paris?"},
+                 {"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},
+                 {"role":"tool","content":"18 °C","tool_name":"get_weather"},
+                 {"role":"user","content":"And the time?"}]"""));
+    }
+
     @Test
     void aNonStreamedRequestIsAggregatedAndALengthFinishIsKept() throws Exception {
         DIFY.respondWith(FakeDify.stream(List.of(openAiChunk("{\"content\":\"Cut\"}", "null", null),

@@ -96,10 +96,11 @@ class RouteFilesTest {
         Path calls = editedOllamaBackend(folder, "              path: /api/chat\n              framing: ndjson",
                 "              path: /api/chat\n              query: api-version=1&x=2\n              framing: xml\n              api-version: \"1\"");
         List<String> problems = new RouteFileValidator().validate(withBlocks(calls));
+        String at = "ollama.camel.yaml:" + lineOf("routes/backends/ollama.camel.yaml", "uri: kamelet:upstream-stream-action") + ": ";
         assertThat(String.join("\n", problems))
-                .contains("ollama.camel.yaml:28: the value of 'query' holds '&', where Camel splits endpoint parameters: write it as RAW(api-version=1&x=2)")
-                .contains("ollama.camel.yaml:28: 'framing: xml' is not one of sse, ndjson")
-                .contains("ollama.camel.yaml:28: the Kamelet upstream-stream-action has no parameter 'api-version'");
+                .contains(at + "the value of 'query' holds '&', where Camel splits endpoint parameters: write it as RAW(api-version=1&x=2)")
+                .contains(at + "'framing: xml' is not one of sse, ndjson")
+                .contains(at + "the Kamelet upstream-stream-action has no parameter 'api-version'");
         Path missing = editedOllamaBackend(folder, "              path: /api/chat\n", "");
         assertThat(new RouteFileValidator().validate(withBlocks(missing)))
                 .anySatisfy(problem -> assertThat(problem).contains("the Kamelet upstream-stream-action needs the parameter 'path'"));
@@ -133,6 +134,13 @@ class RouteFilesTest {
                 .contains("broken-action.kamelet.yaml:25: does not match the Camel YAML DSL schema")
                 .contains("broken-action.kamelet.yaml:29: 'method: map(${body})' passes arguments as expressions")
                 .contains("broken-action.kamelet.yaml: Camel's YAML loader cannot read it: Unknown node id: setBodee");
+    }
+
+    /** The line of a file on which a text starts. */
+    private static int lineOf(String file, String text) throws IOException {
+        String content = Files.readString(Path.of(file));
+        assertThat(content).contains(text);
+        return (int) content.substring(0, content.indexOf(text)).chars().filter(c -> c == '\n').count() + 1;
     }
 
     /** The file with the shared blocks and every Kamelet beside it, as the build validates them. */

@@ -63,4 +63,27 @@ class ChatRequestPartsTest {
         assertThatThrownBy(() -> parts.setCopyFields("temperature, :top_k")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("copyFields").hasMessageContaining(":top_k");
     }
+
+    @Test
+    void anthropicToolChoicesAreTranslated() throws Exception {
+        ChatRequestParts parts = new ChatRequestParts();
+        parts.setMessageFormat("anthropic");
+        ChatMessage hi = new ChatMessage("user", "Hi");
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]";
+        assertThat(JSON.readTree("{" + parts.fields(request("{" + tools + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"}}}", hi), null)
+                + "\"x\": 1}")).isEqualTo(JSON.readTree("{\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],"
+                + "\"tool_choice\":{\"type\":\"tool\",\"name\":\"f\"},\"x\":1}"));
+        assertThat(JSON.readTree("{" + parts.fields(request("{" + tools + ",\"tool_choice\":\"none\",\"parallel_tool_calls\":false}", hi), null)
+                + "\"x\": 1}").get("tool_choice")).isEqualTo(JSON.readTree("{\"type\":\"none\"}"));
+        assertThat(JSON.readTree("{" + parts.fields(request("{" + tools + "}", hi), null) + "\"x\": 1}").has("tool_choice"))
+                .as("no tool_choice asked, none sent: Anthropic's default is auto").isFalse();
+        assertThat(parts.fields(request("{\"tools\":[]}", hi), null)).as("no tools, no field").isEmpty();
+        assertThatThrownBy(() -> parts.setMessageFormat("gemini")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("messageFormat");
+    }
+
+    @Test
+    void textFormatSendsNoTools() throws Exception {
+        ChatRequestParts parts = new ChatRequestParts();
+        assertThat(parts.fields(request("{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}", new ChatMessage("user", "Hi")), null)).isEmpty();
+    }
 }

@@ -96,4 +96,29 @@ class JsonPathEventMapperTest {
         assertThatThrownBy(() -> new JsonPathEventMapper().setFinishReasons("end_turn: done"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finishReasons").hasMessageContaining("end_turn: done");
     }
+
+    @Test
+    void toolCallsArePickedFromEachCandidateWithObjectArgumentsAsJsonText() {
+        JsonPathEventMapper ollama = new JsonPathEventMapper();
+        ollama.setTextPath("$.message.content");
+        ollama.setToolCallsPath("$.message.tool_calls");
+        ollama.setToolCallNamePath("$.function.name");
+        ollama.setToolCallArgumentsPath("$.function.arguments");
+        assertThat(map(ollama, "{\"message\":{\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"a\",\"arguments\":{\"x\":1}}},"
+                + "{\"function\":{\"name\":\"b\",\"arguments\":{}}}]}}"))
+                .containsExactly(new CompletionEvent.ToolCall(null, null, "a", "{\"x\":1}"), new CompletionEvent.ToolCall(null, null, "b", "{}"));
+        assertThat(map(ollama, "{\"message\":{\"content\":\"Hi\"}}")).containsExactly(new CompletionEvent.Text("Hi"));
+
+        JsonPathEventMapper anthropic = anthropic();
+        anthropic.setToolCallKeyPath("$.index");
+        anthropic.setToolCallIdPath("$.content_block.id");
+        anthropic.setToolCallNamePath("$.content_block.name");
+        anthropic.setToolCallArgumentsPath("$.delta.partial_json");
+        assertThat(map(anthropic, "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}}"))
+                .containsExactly(new CompletionEvent.ToolCall("1", "toolu_1", "f", ""));
+        assertThat(map(anthropic, "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\"}}"))
+                .containsExactly(new CompletionEvent.ToolCall("1", null, null, "{\"a"));
+        assertThat(map(anthropic, "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"))
+                .as("a text block is no tool call").isEmpty();
+    }
 }
