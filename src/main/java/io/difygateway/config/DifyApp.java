@@ -18,13 +18,15 @@ import java.util.Map;
  * @param conversations    whether Dify's conversations are reused across turns
  * @param systemPrompt     where the system prompt goes: {@code query-prefix}, {@code drop} or {@code input:<variable>}
  * @param fallbackBaseUrls other base URLs of the same app, tried in turn when the first cannot be reached
+ * @param rejectTools      whether a request with client {@code tools} is refused (400) instead of answered by the app
+ *                         without them (Dify apps cannot call a client's tools)
  */
 public record DifyApp(String appType, Map<String, Object> inputs, String queryInput, String outputVariable,
                       boolean workflowProgress, boolean citations, boolean conversations, String systemPrompt,
-                      List<String> fallbackBaseUrls) {
+                      List<String> fallbackBaseUrls, boolean rejectTools) {
 
     /** The Dify part of a model of another backend: a chat app with nothing configured. */
-    public static final DifyApp NONE = new DifyApp("chat", Map.of(), null, null, false, false, false, "query-prefix", List.of());
+    public static final DifyApp NONE = new DifyApp("chat", Map.of(), null, null, false, false, false, "query-prefix", List.of(), false);
 
     /** The input variable that receives the system prompt, or null. */
     public String systemPromptInput() {

@@ -25,6 +25,7 @@ public class ModelProperties extends RateLimitProperties {
     private String upstreamModel;
     private Timeouts timeouts = new Timeouts(null, null, null, null);
     private Map<String, String> options = new LinkedHashMap<>();
+    private String tools = "ignore";
 
     public String getBackend() {
         return backend;
@@ -160,6 +161,14 @@ public class ModelProperties extends RateLimitProperties {
 
     public void setTimeouts(Timeouts timeouts) {
         this.timeouts = timeouts;
+    }
+
+    public String getTools() {
+        return tools;
+    }
+
+    public void setTools(String tools) {
+        this.tools = tools;
     }
 
     public Map<String, String> getOptions() {

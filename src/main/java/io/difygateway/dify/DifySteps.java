@@ -10,11 +10,14 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.difygateway.completion.ChatCompletion;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.conversation.Conversation;
 import io.difygateway.conversation.ConversationTracker;
+import io.difygateway.errors.OpenAiException;
 import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.observability.GatewayMetrics;
 import io.difygateway.upstream.BackendSteps;
 import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Exchange;
@@ -43,6 +46,28 @@ public class DifySteps {
     Processor difyOpenConversation(ConversationTracker conversations) {
         return exchange -> exchange.setVariable(CONVERSATION, conversations.open(chatRequest(exchange), model(exchange),
                 exchange.getVariable(END_USER, String.class), exchange.getMessage().getHeaders(), backgroundTask(exchange)));
+    }
+
+    /**
+     * chatRequest, model → a 400 tools_not_supported for a request with tools to a model with {@code tools: reject};
+     * else tools are left out (the app's own tools and knowledge answer) and counted.
+     */
+    @Bean
+    Processor difyToolsPolicy(GatewayMetrics metrics) {
+        return exchange -> {
+            ChatCompletionRequest request = chatRequest(exchange);
+            JsonNode tools = request.raw() == null ? null : request.raw().get("tools");
+            if (tools == null || !tools.isArray() || tools.isEmpty()) {
+                return;
+            }
+            ModelDefinition model = model(exchange);
+            if (model.dify().rejectTools()) {
+                throw new OpenAiException(400, "invalid_request_error", "tools_not_supported", "tools", "Model '" + model.id()
+                        + "' is a Dify app, which cannot call the client's tools; send the request without tools"
+                        + " (in Open WebUI: set the model's Function Calling to Legacy).");
+            }
+            metrics.toolsIgnored(model.id());
+        };
     }
 
     /** model → true when the app's /info and /parameters have not been read yet (or a failed read may be retried). */

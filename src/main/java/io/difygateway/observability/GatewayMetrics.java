@@ -65,6 +65,12 @@ public class GatewayMetrics {
         }
     }
 
+    /** A request whose client tools a backend that cannot call them left out (a Dify model with tools: ignore). */
+    public void toolsIgnored(String model) {
+        Counter.builder("gateway.tools.ignored").description("Requests whose tools the model's backend could not offer to the model")
+                .tags("model", model).register(registry).increment();
+    }
+
     /** A request refused by a rate limit. */
     public void rateLimited(Caller caller, ModelDefinition model, String limit) {
         Counter.builder("gateway.rate.limit.rejections").description("Requests refused by a rate limit")

@@ -22,7 +22,7 @@ class BackgroundTasksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"task-title-generation", "task-tags-generation", "task-follow-up-generation",
-            "task-web-search-query-generation"})
+            "task-web-search-query-generation", "task-context-compaction", "task-function-calling"})
     void openWebUiTasksAreRecognisedByTheirShape(String name) throws Exception {
         assertThat(new BackgroundTasks(new GatewayProperties()).detect(openWebUi(name), Map.of())).isTrue();
     }
@@ -31,6 +31,13 @@ class BackgroundTasksTest {
     @ValueSource(strings = {"chat-stream-with-history", "chat-stream-image-data-uri"})
     void chatTurnsAreNotTasks(String name) throws Exception {
         assertThat(new BackgroundTasks(new GatewayProperties()).detect(openWebUi(name), Map.of())).isFalse();
+    }
+
+    @Test
+    void aNonStreamedQuestionWithASystemPromptIsNoTask() throws Exception {
+        assertThat(new BackgroundTasks(new GatewayProperties()).detect(parser.parse("""
+                {"model":"m","stream":false,"messages":[{"role":"system","content":"Available tools are listed in the handbook."},
+                 {"role":"user","content":"### Task: summarize our refund policy"}]}"""), Map.of())).isFalse();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.support.FakeDify;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.difygateway.support.GatewayTestBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
@@ -33,6 +34,9 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
 
     private static final Path TRANSCRIPTS = Path.of("src/test/resources/transcripts/dify");
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    private MeterRegistry meters;
 
     @Autowired
     CamelContext camel;
@@ -431,6 +435,27 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(json(one.body()).get("id").asText()).isEqualTo("agent");
         assertOpenAiError(get("/v1/models/unknown"), 404, "model_not_found", "'unknown'");
+    }
+
+    @Test
+    void clientToolsAreLeftOutForDifyAndCountedOrRefusedAsTheModelSays() throws Exception {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_current_timestamp\",\"parameters\":{\"type\":\"object\"}}}]";
+        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t1", "It is noon.")), Duration.ZERO));
+        HttpResponse<String> answered = postJson("/v1/chat/completions",
+                "{\"model\":\"helpdesk\",\"stream\":false," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"}]}");
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(DIFY.lastChatRequest().body()).doesNotContain("get_current_timestamp");
+        assertThat(meters.get("gateway.tools.ignored").tag("model", "helpdesk").counter().count()).isPositive();
+
+        int calls = DIFY.chatRequests().size();
+        HttpResponse<String> refused = postJson("/v1/chat/completions",
+                "{\"model\":\"oneshot\",\"stream\":true," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"}]}");
+        assertOpenAiError(refused, 400, "tools_not_supported", "cannot call the client's tools");
+        assertThat(JSON.readTree(refused.body()).at("/error/param").asText()).isEqualTo("tools");
+        assertThat(DIFY.chatRequests()).as("Dify was not called").hasSize(calls);
+        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t2", "Noon.")), Duration.ZERO));
+        assertThat(postJson("/v1/chat/completions", "{\"model\":\"oneshot\",\"tools\":[],\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"}]}")
+                .statusCode()).as("an empty tools list is no tools").isEqualTo(200);
     }
 
     static void assertOpenAiError(HttpResponse<String> response, int status, String code, String messagePart) throws IOException {

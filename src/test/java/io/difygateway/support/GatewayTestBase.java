@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
  * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
  * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
- * without conversation reuse), {@code tasks} (answers {@code agent}'s background tasks), {@code patient} (chat with
+ * without conversation reuse, refusing client tools), {@code tasks} (answers {@code agent}'s background tasks), {@code patient} (chat with
  * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
  * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
  * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
@@ -101,6 +101,7 @@ public abstract class GatewayTestBase {
         model(registry, "slowinfo", "chat", "app-slowinfo-secret");
         model(registry, "oneshot", "chat", "app-oneshot-secret");
         registry.add("gateway.models.oneshot.conversation", () -> "stateless");
+        registry.add("gateway.models.oneshot.tools", () -> "reject");
         model(registry, "tasks", "chat", "app-tasks-secret");
         registry.add("gateway.models.agent.task-model", () -> "tasks");
         model(registry, "patient", "chat", "app-patient-secret");
