@@ -10,8 +10,8 @@ import io.difygateway.errors.OpenAiException;
 /**
  * One chat completion in progress, the stream's state: turns backend-neutral {@link CompletionEvent}s into OpenAI
  * {@code chat.completion.chunk}s written as they arrive (streaming), or into one {@code chat.completion}
- * (non-streaming); the {@link ChunkEncoder} makes the bytes. Sends the role first and ends with the finish chunk,
- * the optional usage chunk and {@code [DONE]}.
+ * (non-streaming); the {@link CompletionFormat} makes the bytes ({@link ChunkEncoder} for chat completions,
+ * {@link ResponseEncoder} for the Responses API). Sends the format's start first and ends with its finish.
  *
  * <p>The response is committed lazily, on the first thing there is to send, so that failures before
  * that still become real HTTP errors. Reasoning goes to {@code reasoning_content}, into {@code <think>} tags in the
@@ -32,10 +32,9 @@ public final class ChatCompletion {
     private final String id;
     private final String model;
     private final boolean streaming;
-    private final boolean includeUsage;
     private final ReasoningMode reasoningMode;
     private final SseOutput output;
-    private final ChunkEncoder encoder;
+    private final CompletionFormat format;
     private String finishReason = STOP;
 
     /** The answer as the client knows it, for replacements; for non-streamed completions, the content. */
@@ -68,13 +67,21 @@ public final class ChatCompletion {
      */
     public ChatCompletion(String id, long created, String model, boolean streaming, boolean includeUsage,
                           ReasoningMode reasoningMode, SseOutput output, ObjectMapper json) {
+        this(id, model, streaming, reasoningMode, output, new ChunkEncoder(id, created, model, includeUsage, json));
+    }
+
+    /**
+     * A completion written in another format (a response of the Responses API).
+     *
+     * @param output where the format's frames go when streaming; unused (may be null) otherwise
+     */
+    public ChatCompletion(String id, String model, boolean streaming, ReasoningMode reasoningMode, SseOutput output, CompletionFormat format) {
         this.id = id;
         this.model = model;
         this.streaming = streaming;
-        this.includeUsage = includeUsage;
         this.reasoningMode = reasoningMode;
         this.output = output;
-        this.encoder = new ChunkEncoder(id, created, model, includeUsage, json);
+        this.format = format;
     }
 
     public String id() {
@@ -248,7 +255,7 @@ public final class ChatCompletion {
                 insideThinkTag = false;
                 sendDelta("content", THINK_CLOSE);
             }
-            send(encoder.toolCallChunk(index, first ? call.id : null, first ? call.name : null, arguments));
+            format.toolCall(index, first ? call.id : null, first ? call.name : null, arguments, this::send);
         }
     }
 
@@ -284,7 +291,7 @@ public final class ChatCompletion {
         if ("content".equals(field)) {
             sentContent.append(text);
         }
-        encoder.deltaChunks(field, text, this::send);
+        format.text(field, text, this::send);
     }
 
     private void firstToken() {
@@ -367,7 +374,7 @@ public final class ChatCompletion {
         }
         failure = error;
         if (committed && !clientGone) {
-            send(encoder.errorChunk(error));
+            format.error(error, this::send);
             end();
         }
     }
@@ -405,8 +412,8 @@ public final class ChatCompletion {
                         "The backend of model '" + model + "' finished without an answer.");
             }
             boolean reasoningField = reasoningMode == ReasoningMode.REASONING_CONTENT && !reasoning.isEmpty();
-            return encoder.completion(content(), reasoningField ? reasoning.toString() : null,
-                    toolCalls.stream().map(call -> new ChunkEncoder.ToolCallBody(call.id, call.name, call.arguments.toString())).toList(),
+            return format.body(content(), reasoningField ? reasoning.toString() : null,
+                    toolCalls.stream().map(call -> new CompletionFormat.ToolCallBody(call.id, call.name, call.arguments.toString())).toList(),
                     finishReason, usage);
         }
         commit();
@@ -414,10 +421,7 @@ public final class ChatCompletion {
             insideThinkTag = false;
             sendDelta("content", THINK_CLOSE);
         }
-        send(encoder.finishChunk(finishReason));
-        if (includeUsage && usage != null) {
-            send(encoder.usageChunk(usage));
-        }
+        format.finish(finishReason, usage, this::send);
         end();
         return null;
     }
@@ -432,11 +436,10 @@ public final class ChatCompletion {
         } catch (IOException e) {
             throw disconnected(e);
         }
-        send(encoder.roleChunk());
+        format.start(this::send);
     }
 
     private void end() {
-        send(ChunkEncoder.DONE);
         ended = true;
         try {
             output.close();

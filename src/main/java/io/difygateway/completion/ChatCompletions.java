@@ -37,6 +37,19 @@ public class ChatCompletions {
                 request.includeUsage(), backgroundTask ? ReasoningMode.OFF : model.reasoning(), output, json);
     }
 
+    /**
+     * A new response of the Responses API, run like a completion and written by the encoder (the request's shell of the
+     * response object inside); a streaming one writes its events to the given servlet response. Reasoning is always a
+     * reasoning item, unless the model turns it off.
+     */
+    public ChatCompletion openResponse(ChatCompletionRequest request, ModelDefinition model, ResponseEncoder encoder,
+                                       HttpServletResponse response) {
+        SseOutput output = request.stream() ? new ServletSseOutput(response) : null;
+        metrics.streamStarted(model.id());
+        ReasoningMode reasoning = model.reasoning() == ReasoningMode.OFF ? ReasoningMode.OFF : ReasoningMode.REASONING_CONTENT;
+        return new ChatCompletion(encoder.response().path("id").asText(), request.model(), request.stream(), reasoning, output, encoder);
+    }
+
     /** Ends the completion: the {@code chat.completion} JSON when not streaming, else null (already written). */
     public String finish(ChatCompletion completion) {
         return completion.finish();

@@ -16,7 +16,7 @@ import io.difygateway.errors.OpenAiException;
  * created time and model on each) and the {@code chat.completion} body. Holds no state of the answer; the frames of a
  * delta are built from precomputed prefix and suffix strings, so an event costs one string build and one encoding.
  */
-public final class ChunkEncoder {
+public final class ChunkEncoder implements CompletionFormat {
 
     /** The stream's last frame. */
     static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +32,7 @@ public final class ChunkEncoder {
     private final String chunkPrefix;
     private final String chunkSuffix;
     private final String usageField;
+    private final boolean includeUsage;
 
     /** @param includeUsage the client asked for usage: every chunk has {@code "usage":null}, a usage chunk comes last */
     public ChunkEncoder(String id, long created, String model, boolean includeUsage, ObjectMapper json) {
@@ -41,17 +42,20 @@ public final class ChunkEncoder {
         this.json = json;
         this.chunkPrefix = "data: {\"id\":" + quote(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
                 + ",\"model\":" + quote(model) + ",\"choices\":[{\"index\":0,\"delta\":";
+        this.includeUsage = includeUsage;
         this.usageField = includeUsage ? ",\"usage\":null" : "";
         this.chunkSuffix = ",\"logprobs\":null,\"finish_reason\":null}]" + usageField + "}\n\n";
     }
 
     /** The first chunk: the assistant's role with empty content. */
-    byte[] roleChunk() {
-        return utf8(chunkPrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + chunkSuffix);
+    @Override
+    public void start(Consumer<byte[]> sink) {
+        sink.accept(utf8(chunkPrefix + "{\"role\":\"assistant\",\"content\":\"\"}" + chunkSuffix));
     }
 
     /** The chunks of a delta with one text field ({@code content}, {@code reasoning_content}), cut at MAX_CHUNK_TEXT. */
-    void deltaChunks(String field, String text, Consumer<byte[]> sink) {
+    @Override
+    public void text(String field, String text, Consumer<byte[]> sink) {
         String key = "{\"" + field + "\":";
         for (int start = 0; start < text.length(); ) {
             int end = Math.min(text.length(), start + MAX_CHUNK_TEXT);
@@ -67,7 +71,8 @@ public final class ChunkEncoder {
      * The chunk of one piece of a tool call: its index, and on the call's first piece its id, type and function name,
      * with a piece of the arguments.
      */
-    byte[] toolCallChunk(int index, String id, String name, String arguments) {
+    @Override
+    public void toolCall(int index, String id, String name, String arguments, Consumer<byte[]> sink) {
         StringBuilder call = new StringBuilder("{\"tool_calls\":[{\"index\":").append(index);
         if (id != null) {
             call.append(",\"id\":").append(quote(id)).append(",\"type\":\"function\"");
@@ -77,7 +82,24 @@ public final class ChunkEncoder {
             call.append("\"name\":").append(quote(name)).append(',');
         }
         call.append("\"arguments\":").append(quote(arguments)).append("}}]}");
-        return utf8(chunkPrefix + call + chunkSuffix);
+        sink.accept(utf8(chunkPrefix + call + chunkSuffix));
+    }
+
+    /** The finish chunk, the usage chunk when the client asked for usage and there is one, and [DONE]. */
+    @Override
+    public void finish(String finishReason, CompletionEvent.Usage usage, Consumer<byte[]> sink) {
+        sink.accept(finishChunk(finishReason));
+        if (includeUsage && usage != null) {
+            sink.accept(usageChunk(usage));
+        }
+        sink.accept(DONE);
+    }
+
+    /** The error chunk and [DONE]. */
+    @Override
+    public void error(OpenAiException error, Consumer<byte[]> sink) {
+        sink.accept(errorChunk(error));
+        sink.accept(DONE);
     }
 
     /** The chunk with the finish reason and an empty delta. */
@@ -102,15 +124,12 @@ public final class ChunkEncoder {
         return utf8("data: " + write(error.toError().envelope()) + "\n\n");
     }
 
-    /** One tool call of a non-streamed answer. */
-    record ToolCallBody(String id, String name, String arguments) {
-    }
-
     /**
      * The {@code chat.completion} body of a non-streamed answer; reasoning content, tool calls and usage only when
      * given (with tool calls and no text, the content is null, as OpenAI sends it).
      */
-    String completion(String content, String reasoningContent, List<ToolCallBody> toolCalls, String finishReason, CompletionEvent.Usage usage) {
+    @Override
+    public String body(String content, String reasoningContent, List<ToolCallBody> toolCalls, String finishReason, CompletionEvent.Usage usage) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
         message.put("content", content.isEmpty() && !toolCalls.isEmpty() ? null : content);

@@ -33,11 +33,18 @@ public class ConversationTracker {
         this.headers = properties.getConversations().getHeaders();
     }
 
-    /** Where a request stands; stateless for models without conversations and for background tasks. */
+    /**
+     * Where a request stands; stateless for models without conversations and for background tasks. A request that names
+     * its backend conversation ({@code continued}: a stored response's, for {@code previous_response_id}) continues it
+     * exactly, with no history matching, and is not remembered here (the stored response is).
+     */
     public Conversation open(ChatCompletionRequest request, ModelDefinition model, String user, Map<String, Object> requestHeaders,
-                             boolean backgroundTask) {
+                             boolean backgroundTask, String continued) {
         if (backgroundTask || !model.dify().conversations()) {
             return Conversation.stateless();
+        }
+        if (continued != null) {
+            return new Conversation(null, false, null, continued);
         }
         String history = HistoryFingerprint.of(request.messages().subList(0, request.lastUserIndex()));
         String scope = model.id() + "|" + user + "|";

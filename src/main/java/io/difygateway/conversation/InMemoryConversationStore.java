@@ -10,8 +10,12 @@ import java.util.Optional;
 /** A bounded, expiring store in this instance's memory: the least recently used mappings go first. */
 public final class InMemoryConversationStore implements ConversationStore {
 
-    private record Stored(ConversationRecord record, Instant expires) {
+    /** A conversation's record or a response's document, and when it expires. */
+    private record Stored(Object value, Instant expires) {
     }
+
+    /** Response ids live beside the conversation keys; no conversation key starts with this. */
+    private static final String RESPONSE_PREFIX = "response:";
 
     private final Duration ttl;
     private final Clock clock;
@@ -30,6 +34,25 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public synchronized Optional<ConversationRecord> find(String key) {
+        return live(key).map(ConversationRecord.class::cast);
+    }
+
+    @Override
+    public synchronized Optional<String> findResponse(String id) {
+        return live(RESPONSE_PREFIX + id).map(String.class::cast);
+    }
+
+    @Override
+    public synchronized void saveResponse(String id, String document) {
+        entries.put(RESPONSE_PREFIX + id, new Stored(document, clock.instant().plus(ttl)));
+    }
+
+    @Override
+    public synchronized void removeResponse(String id) {
+        entries.remove(RESPONSE_PREFIX + id);
+    }
+
+    private Optional<Object> live(String key) {
         Stored entry = entries.get(key);
         if (entry == null) {
             return Optional.empty();
@@ -38,7 +61,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             entries.remove(key);
             return Optional.empty();
         }
-        return Optional.of(entry.record());
+        return Optional.of(entry.value());
     }
 
     @Override

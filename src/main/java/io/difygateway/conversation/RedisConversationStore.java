@@ -9,6 +9,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public final class RedisConversationStore implements ConversationStore {
 
     static final String KEY_PREFIX = "dify-openai-gateway:conversation:";
+    static final String RESPONSE_PREFIX = "dify-openai-gateway:response:";
     private static final char SEPARATOR = '\n';
 
     private final StringRedisTemplate redis;
@@ -38,5 +39,20 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public void remove(String key) {
         redis.delete(KEY_PREFIX + key);
+    }
+
+    @Override
+    public Optional<String> findResponse(String id) {
+        return Optional.ofNullable(redis.opsForValue().get(RESPONSE_PREFIX + id));
+    }
+
+    @Override
+    public void saveResponse(String id, String document) {
+        redis.opsForValue().set(RESPONSE_PREFIX + id, document, ttl);
+    }
+
+    @Override
+    public void removeResponse(String id) {
+        redis.delete(RESPONSE_PREFIX + id);
     }
 }

@@ -3,6 +3,7 @@ package io.difygateway.dify;
 import static io.difygateway.frontdoor.GatewayVariables.BACKGROUND_TASK;
 import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
+import static io.difygateway.frontdoor.GatewayVariables.CONTINUED_CONVERSATION;
 import static io.difygateway.frontdoor.GatewayVariables.END_USER;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
@@ -41,11 +42,12 @@ public class DifySteps {
     static final String UPLOAD = "difyUpload";
     static final String FILES = "difyFiles";
 
-    /** chatRequest, model, endUser, headers, backgroundTask → conversation (continued, or a new one). */
+    /** chatRequest, model, endUser, headers, backgroundTask, continuedConversation → conversation (continued, or a new one). */
     @Bean
     Processor difyOpenConversation(ConversationTracker conversations) {
         return exchange -> exchange.setVariable(CONVERSATION, conversations.open(chatRequest(exchange), model(exchange),
-                exchange.getVariable(END_USER, String.class), exchange.getMessage().getHeaders(), backgroundTask(exchange)));
+                exchange.getVariable(END_USER, String.class), exchange.getMessage().getHeaders(), backgroundTask(exchange),
+                exchange.getVariable(CONTINUED_CONVERSATION, String.class)));
     }
 
     /**

@@ -29,7 +29,11 @@ public class ChatRequestParser {
 
     /** Parses and validates a request body. */
     public ChatCompletionRequest parse(String body) {
-        JsonNode root = readObject(body);
+        return parse(readObject(body));
+    }
+
+    /** Validates a request already read as a JSON object (one translated from another API's request). */
+    public ChatCompletionRequest parse(ObjectNode root) {
         RequestFieldChecks.check(root);
         String model = requiredString(root, "model", "you must provide a model parameter");
         List<ChatMessage> messages = messages(root.get("messages"));
@@ -45,10 +49,11 @@ public class ChatRequestParser {
         JsonNode user = root.get("user");
         // Open WebUI sends an object here for Pipelines models; only a string identifies an end user.
         String userId = user != null && user.isTextual() && !user.asText().isBlank() ? user.asText() : null;
-        return new ChatCompletionRequest(model, messages, stream, includeUsage, userId, (ObjectNode) root);
+        return new ChatCompletionRequest(model, messages, stream, includeUsage, userId, root);
     }
 
-    private JsonNode readObject(String body) {
+    /** The body as a JSON object; a 400 in words when it is empty, not JSON, too deep, or not an object. */
+    public ObjectNode readObject(String body) {
         if (body == null || body.isBlank()) {
             throw OpenAiException.invalidRequest(null,
                     "The request body is empty. Send a JSON object such as {\"model\": \"...\", \"messages\": [...]}.");
@@ -67,7 +72,7 @@ public class ChatRequestParser {
         if (root == null || !root.isObject()) {
             throw OpenAiException.invalidRequest(null, "The request body must be a JSON object.");
         }
-        return root;
+        return (ObjectNode) root;
     }
 
     private static String requiredString(JsonNode root, String field, String missingMessage) {

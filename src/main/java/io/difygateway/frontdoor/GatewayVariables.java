@@ -30,6 +30,15 @@ public final class GatewayVariables {
     public static final String OPTION_PREFIX = "option-";
     /** String: who is asking, as the backend's end-user id. */
     public static final String END_USER = "endUser";
+    /**
+     * String: the backend conversation the request must continue exactly (a stored response's, for the Responses
+     * API's {@code previous_response_id}), or absent.
+     */
+    public static final String CONTINUED_CONVERSATION = "continuedConversation";
+    /** {@link ResponsesRequestParser.ResponsesRequest}: a {@code POST /v1/responses} request (its shell, store, conversation). */
+    public static final String RESPONSES_REQUEST = "responsesRequest";
+    /** {@link io.difygateway.completion.ResponseEncoder}: the response being written, for storing once it is done. */
+    public static final String RESPONSE_ENCODER = "responseEncoder";
     /** {@link ChatCompletion}: the response being written. */
     public static final String COMPLETION = "completion";
 

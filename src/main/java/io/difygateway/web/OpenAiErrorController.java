@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class OpenAiErrorController implements ErrorController {
 
-    static final String SERVED = "This gateway serves GET /v1/models, GET /v1/models/{id} and POST /v1/chat/completions.";
+    static final String SERVED = "This gateway serves GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions,"
+            + " POST /v1/responses and GET or DELETE /v1/responses/{id}.";
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
     public ResponseEntity<OpenAiError.Envelope> error(HttpServletRequest request) {

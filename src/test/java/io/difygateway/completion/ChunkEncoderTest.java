@@ -21,9 +21,17 @@ class ChunkEncoderTest {
         return JSON.readTree(text.substring(6));
     }
 
+    /** The one frame a call writes. */
+    private static byte[] first(java.util.function.Consumer<java.util.function.Consumer<byte[]>> call) {
+        List<byte[]> frames = new java.util.ArrayList<>();
+        call.accept(frames::add);
+        assertThat(frames).hasSize(1);
+        return frames.get(0);
+    }
+
     @Test
     void everyChunkCarriesTheSameIdCreatedAndEscapedModelAndANullUsageWhenUsageWasAskedFor() throws Exception {
-        JsonNode role = frame(withUsage.roleChunk());
+        JsonNode role = frame(first(withUsage::start));
         assertThat(role.get("id").asText()).isEqualTo("chatcmpl-7");
         assertThat(role.get("model").asText()).isEqualTo("help\"desk");
         assertThat(role.get("created").asLong()).isEqualTo(1700000000L);
@@ -38,7 +46,7 @@ class ChunkEncoderTest {
         assertThat(usage.get("choices").isEmpty()).isTrue();
         assertThat(usage.at("/usage/total_tokens").asLong()).isEqualTo(7);
 
-        JsonNode plain = frame(new ChunkEncoder("chatcmpl-7", 1L, "m", false, JSON).roleChunk());
+        JsonNode plain = frame(first(new ChunkEncoder("chatcmpl-7", 1L, "m", false, JSON)::start));
         assertThat(plain.has("usage")).as("no usage field unless asked for").isFalse();
     }
 
@@ -46,7 +54,7 @@ class ChunkEncoderTest {
     void aLongDeltaIsCutIntoChunksThatTogetherHoldTheTextExactly() throws Exception {
         String text = "é".repeat(ChunkEncoder.MAX_CHUNK_TEXT) + "\"quoted\"\n";
         List<byte[]> frames = new ArrayList<>();
-        withUsage.deltaChunks("content", text, frames::add);
+        withUsage.text("content", text, frames::add);
         assertThat(frames).hasSize(2);
         StringBuilder joined = new StringBuilder();
         for (byte[] bytes : frames) {
@@ -57,12 +65,12 @@ class ChunkEncoderTest {
 
     @Test
     void theNonStreamedBodyHasReasoningAndUsageOnlyWhenGiven() throws Exception {
-        JsonNode body = JSON.readTree(withUsage.completion("Hi", null, List.of(), "stop", null));
+        JsonNode body = JSON.readTree(withUsage.body("Hi", null, List.of(), "stop", null));
         assertThat(body.get("object").asText()).isEqualTo("chat.completion");
         assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hi");
         assertThat(body.at("/choices/0/message").has("reasoning_content")).isFalse();
         assertThat(body.has("usage")).isFalse();
-        JsonNode full = JSON.readTree(withUsage.completion("Hi", "because", List.of(), "stop", new CompletionEvent.Usage(1, 2)));
+        JsonNode full = JSON.readTree(withUsage.body("Hi", "because", List.of(), "stop", new CompletionEvent.Usage(1, 2)));
         assertThat(full.at("/choices/0/message/reasoning_content").asText()).isEqualTo("because");
         assertThat(full.at("/usage/completion_tokens").asLong()).isEqualTo(2);
     }

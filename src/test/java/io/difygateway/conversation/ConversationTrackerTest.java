@@ -33,7 +33,7 @@ class ConversationTrackerTest {
     /** Runs one turn: opens, answers with the given conversation and text, remembers. */
     private Conversation turn(List<ChatMessage> history, String user, String conversationId, String answer) {
         ChatCompletionRequest request = request(history);
-        Conversation conversation = tracker.open(request, MODEL, user, Map.of(), false);
+        Conversation conversation = tracker.open(request, MODEL, user, Map.of(), false, null);
         ChatCompletion completion = new ChatCompletion("c", 1L, "m", false, false, ReasoningMode.REASONING_CONTENT, null,
                 new ObjectMapper());
         completion.accept(List.of(new CompletionEvent.UpstreamIds("t", conversationId), new CompletionEvent.Text(answer)));
@@ -47,7 +47,7 @@ class ConversationTrackerTest {
         turn(history, "u", "conv-1", "The   answer.");
         history.add(new ChatMessage("assistant", "<think>hmm</think>\nThe answer.\n"));
         history.add(new ChatMessage("user", "Q2"));
-        Conversation next = tracker.open(request(history), MODEL, "u", Map.of(), false);
+        Conversation next = tracker.open(request(history), MODEL, "u", Map.of(), false, null);
         assertThat(next.getContinuedId()).isEqualTo("conv-1");
     }
 
@@ -58,23 +58,23 @@ class ConversationTrackerTest {
         history.add(new ChatMessage("assistant", "A1"));
         history.add(new ChatMessage("user", "Q2"));
         assertThat(turn(history, "u", "conv-1", "A2").getContinuedId()).isEqualTo("conv-1");
-        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), false).isContinuing()).isFalse();
+        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), false, null).isContinuing()).isFalse();
     }
 
     @Test
     void nothingIsRememberedForAFailedTurnOrAStatelessRequest() {
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "Q1")));
         ChatCompletionRequest request = request(history);
-        Conversation conversation = tracker.open(request, MODEL, "u", Map.of(), false);
+        Conversation conversation = tracker.open(request, MODEL, "u", Map.of(), false, null);
         ChatCompletion failed = new ChatCompletion("c", 1L, "m", false, false, ReasoningMode.OFF, null, new ObjectMapper());
         failed.accept(List.of(new CompletionEvent.UpstreamIds("t", "conv-9"), new CompletionEvent.Text("partial"),
                 new CompletionEvent.Failure(new io.difygateway.errors.OpenAiException(502, "server_error", null, null, "x"))));
         tracker.remember(conversation, request, failed);
         history.add(new ChatMessage("assistant", "partial"));
         history.add(new ChatMessage("user", "Q2"));
-        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), false).isContinuing()).isFalse();
-        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), true).isStateless()).isTrue();
-        assertThat(tracker.open(request(history), TestModels.dify("chat").conversations(false).build(), "u", Map.of(), false)
+        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), false, null).isContinuing()).isFalse();
+        assertThat(tracker.open(request(history), MODEL, "u", Map.of(), true, null).isStateless()).isTrue();
+        assertThat(tracker.open(request(history), TestModels.dify("chat").conversations(false).build(), "u", Map.of(), false, null)
                 .isStateless()).isTrue();
     }
 

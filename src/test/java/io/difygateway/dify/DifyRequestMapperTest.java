@@ -37,7 +37,7 @@ class DifyRequestMapperTest {
             new ChatCompletionRequest("m", List.of(new ChatMessage("user", "Hello")), true, false, null);
 
     private JsonNode body(ModelDefinition model) throws Exception {
-        return JSON.readTree(mapper.runBody(HELLO, model, "u", List.of(), conversations.open(HELLO, model, "u", Map.of(), false)));
+        return JSON.readTree(mapper.runBody(HELLO, model, "u", List.of(), conversations.open(HELLO, model, "u", Map.of(), false, null)));
     }
 
     @Test
@@ -94,12 +94,12 @@ class DifyRequestMapperTest {
         ModelDefinition prefix = TestModels.dify("chat").build();
         ModelDefinition input = TestModels.dify("chat").systemPrompt("input:instructions").build();
         ModelDefinition drop = TestModels.dify("chat").systemPrompt("drop").build();
-        JsonNode prefixed = JSON.readTree(mapper.runBody(request, prefix, "u", List.of(), conversations.open(request, prefix, "u", Map.of(), false)));
+        JsonNode prefixed = JSON.readTree(mapper.runBody(request, prefix, "u", List.of(), conversations.open(request, prefix, "u", Map.of(), false, null)));
         assertThat(prefixed.get("query").asText()).isEqualTo("### Instructions\nBe brief.\n\n### Current message\nHello");
-        JsonNode asInput = JSON.readTree(mapper.runBody(request, input, "u", List.of(), conversations.open(request, input, "u", Map.of(), false)));
+        JsonNode asInput = JSON.readTree(mapper.runBody(request, input, "u", List.of(), conversations.open(request, input, "u", Map.of(), false, null)));
         assertThat(asInput.get("query").asText()).isEqualTo("Hello");
         assertThat(asInput.at("/inputs/instructions").asText()).isEqualTo("Be brief.");
-        JsonNode dropped = JSON.readTree(mapper.runBody(request, drop, "u", List.of(), conversations.open(request, drop, "u", Map.of(), false)));
+        JsonNode dropped = JSON.readTree(mapper.runBody(request, drop, "u", List.of(), conversations.open(request, drop, "u", Map.of(), false, null)));
         assertThat(dropped.get("query").asText()).isEqualTo("Hello");
         assertThat(dropped.get("inputs").isEmpty()).isTrue();
     }

@@ -17,7 +17,15 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.core.JsonValue;
 import com.openai.models.models.Model;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
 import io.difygateway.support.FakeDify;
 import io.difygateway.support.GatewayTestBase;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,5 +107,59 @@ class OpenAiSdkTest extends GatewayTestBase {
                 java.util.Map.of()));
         assertThatThrownBy(() -> client.chat().completions().create(params("helpdesk").build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("query is required"));
+    }
+
+    @Test
+    void responsesStreamedAndNotContinuedByPreviousResponseId() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
+        Response first = client.responses().create(ResponseCreateParams.builder().model("helpdesk").instructions("Be brief.").input("Refunds?").build());
+        assertThat(first.id()).startsWith("resp_");
+        assertThat(first.status()).hasValue(ResponseStatus.COMPLETED);
+        assertThat(first.output().get(0).asMessage().content().get(0).asOutputText().text()).startsWith("Annual plans can be refunded");
+        assertThat(first.usage()).hasValueSatisfying(usage -> assertThat(usage.totalTokens()).isPositive());
+
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ofMillis(2)));
+        StringBuilder deltas = new StringBuilder();
+        Response completed = null;
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("helpdesk").previousResponseId(first.id()).input("And monthly plans?").build())) {
+            for (ResponseStreamEvent event : (Iterable<ResponseStreamEvent>) stream.stream()::iterator) {
+                event.outputTextDelta().ifPresent(delta -> deltas.append(delta.delta()));
+                if (event.isCompleted()) {
+                    completed = event.asCompleted().response();
+                }
+            }
+        }
+        assertThat(completed).isNotNull();
+        assertThat(completed.previousResponseId()).hasValue(first.id());
+        assertThat(completed.output().get(0).asMessage().content().get(0).asOutputText().text()).isEqualTo(deltas.toString()).isNotEmpty();
+        assertThat(DIFY.lastChatRequest().body()).contains("\"conversation_id\":\"8f1c6e2a-4b7d-4c1e-9a3f-2d5b7e9c1a40\"");
+        assertThat(client.responses().retrieve(completed.id()).id()).isEqualTo(completed.id());
+    }
+
+    @Test
+    void aFunctionToolRoundTripThroughResponsesOnAnOpenAiCompatibleBackend() throws Exception {
+        DIFY.respondWith(FakeDify.stream(List.of(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
+                        + "[{\"index\":0,\"id\":\"call_w1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n",
+                "data: [DONE]\n\n"), Duration.ZERO));
+        FunctionTool weather = FunctionTool.builder().name("get_weather").strict(false).parameters(FunctionTool.Parameters.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty("properties", JsonValue.from(java.util.Map.of("city", java.util.Map.of("type", "string")))).build()).build();
+        Response called = client.responses().create(ResponseCreateParams.builder().model("vllm").addTool(weather).input("Weather in Paris?").build());
+        ResponseFunctionToolCall call = called.output().get(0).asFunctionCall();
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
+
+        DIFY.respondWith(FakeDify.stream(List.of(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"18 °C.\"},\"finish_reason\":\"stop\"}]}\n\n",
+                "data: [DONE]\n\n"), Duration.ZERO));
+        Response answered = client.responses().create(ResponseCreateParams.builder().model("vllm").addTool(weather)
+                .previousResponseId(called.id())
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                        .callId(call.callId()).output("18 °C").build()))).build());
+        assertThat(answered.output().get(0).asMessage().content().get(0).asOutputText().text()).isEqualTo("18 °C.");
+        String messages = DIFY.lastChatRequest().body();
+        assertThat(messages).contains("\"role\":\"assistant\"").contains("\"tool_call_id\":\"call_w1\"").contains("Weather in Paris?");
     }
 }
