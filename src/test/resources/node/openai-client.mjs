@@ -1,5 +1,5 @@
-// Calls the gateway with the official `openai` npm package: a streamed completion, a non-streamed one and an
-// unknown model. Prints one JSON object per line for the Java test to check.
+// Calls the gateway with the official `openai` npm package: a streamed completion, a non-streamed one, an
+// unknown model, and the Responses API. Prints one JSON object per line for the Java test to check.
 import OpenAI from "openai";
 
 const client = new OpenAI({ baseURL: process.argv[2], apiKey: "unused", maxRetries: 0 });
@@ -37,3 +37,35 @@ try {
 } catch (error) {
   print({ kind: "error", status: error.status, code: error.code, name: error.constructor.name });
 }
+
+// The Responses API: not streamed, streamed with previous_response_id, and a function tool round trip.
+const first = await client.responses.create({ model: "helpdesk", instructions: "Be brief.", input: "Refunds?" });
+print({ kind: "response", id: first.id, status: first.status, text: first.output_text, usage: first.usage });
+
+const events = [];
+let deltas = "";
+let completed = null;
+const responseStream = await client.responses.create({ model: "helpdesk", previous_response_id: first.id, input: "And monthly plans?", stream: true });
+for await (const event of responseStream) {
+  events.push(event.type);
+  if (event.type === "response.output_text.delta") {
+    deltas += event.delta;
+  }
+  if (event.type === "response.completed") {
+    completed = event.response;
+  }
+}
+const completedText = completed.output.filter((item) => item.type === "message")
+  .flatMap((item) => item.content).map((part) => part.text).join("");
+print({ kind: "response-stream", first: events[0], last: events[events.length - 1], deltas, text: completedText,
+        previous: completed.previous_response_id });
+
+const tools = [{ type: "function", name: "get_weather", strict: false,
+                 parameters: { type: "object", properties: { city: { type: "string" } } } }];
+const called = await client.responses.create({ model: "vllm", tools, input: "Weather in Paris?" });
+const call = called.output.find((item) => item.type === "function_call");
+const answered = await client.responses.create({
+  model: "vllm", tools, previous_response_id: called.id,
+  input: [{ type: "function_call_output", call_id: call.call_id, output: "18 °C" }],
+});
+print({ kind: "response-tools", name: call.name, arguments: call.arguments, text: answered.output_text });

@@ -126,7 +126,21 @@ class ClientConformanceTest extends GatewayTestBase {
         }
         Files.copy(Path.of("src/test/resources/node/openai-client.mjs"), client.resolve("openai-client.mjs"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        answerWithChatBasic();
+        String chatBasic = Files.readString(TRANSCRIPTS.resolve("chat-basic.sse"));
+        // Dify answers with chat-basic; the OpenAI-compatible server calls a tool, then answers once it has the result
+        DIFY.respondWith((exchange, dify) -> {
+            FakeDify.Request request = dify.lastChatRequest();
+            if (!request.path().equals("/v1/chat/completions")) {
+                FakeDify.stream(FakeDify.frames(chatBasic), Duration.ZERO).respond(exchange, dify);
+            } else if (request.body().contains("\"tool_call_id\"")) {
+                FakeDify.stream(List.of(OPENAI_CHUNK.formatted("{\"content\":\"18 °C in Paris.\"}", "\"stop\""), "data: [DONE]\n\n"),
+                        Duration.ZERO).respond(exchange, dify);
+            } else {
+                FakeDify.stream(List.of(OPENAI_CHUNK.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"call_n1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]}", "\"tool_calls\""),
+                        "data: [DONE]\n\n"), Duration.ZERO).respond(exchange, dify);
+            }
+        });
         Result result = run(client, Duration.ofMinutes(1), "node", "openai-client.mjs", "http://127.0.0.1:" + port + "/v1");
         assertThat(result.exitCode()).as(result.output()).isZero();
         List<JsonNode> lines = new ArrayList<>();
@@ -135,7 +149,7 @@ class ClientConformanceTest extends GatewayTestBase {
                 lines.add(JSON.readTree(line));
             }
         }
-        assertThat(lines).as(result.output()).hasSize(3);
+        assertThat(lines).as(result.output()).hasSize(6);
         assertThat(lines.get(0).get("text").asText()).startsWith(ANSWER);
         assertThat(lines.get(0).at("/usage/prompt_tokens").asLong()).isEqualTo(1258);
         assertThat(lines.get(0).get("ids").asInt()).isEqualTo(1);
@@ -143,7 +157,26 @@ class ClientConformanceTest extends GatewayTestBase {
         assertThat(lines.get(2).get("status").asInt()).isEqualTo(404);
         assertThat(lines.get(2).get("code").asText()).isEqualTo("model_not_found");
         assertThat(lines.get(2).get("name").asText()).isEqualTo("NotFoundError");
+
+        JsonNode response = lines.get(3);
+        assertThat(response.get("id").asText()).startsWith("resp_");
+        assertThat(response.get("status").asText()).isEqualTo("completed");
+        assertThat(response.get("text").asText()).startsWith(ANSWER);
+        assertThat(response.at("/usage/total_tokens").asLong()).isPositive();
+        JsonNode streamed = lines.get(4);
+        assertThat(streamed.get("first").asText()).isEqualTo("response.created");
+        assertThat(streamed.get("last").asText()).isEqualTo("response.completed");
+        assertThat(streamed.get("deltas").asText()).startsWith(ANSWER).isEqualTo(streamed.get("text").asText());
+        assertThat(streamed.get("previous").asText()).isEqualTo(response.get("id").asText());
+        JsonNode tools = lines.get(5);
+        assertThat(tools.get("name").asText()).isEqualTo("get_weather");
+        assertThat(tools.get("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(tools.get("text").asText()).isEqualTo("18 °C in Paris.");
     }
+
+    /** An OpenAI chat.completion.chunk frame with a delta and a finish reason (JSON). */
+    private static final String OPENAI_CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\","
+            + "\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
 
     @Test
     void everyOpenWebUiRequestIsAnsweredTheWayOpenWebUiParses() throws Exception {
