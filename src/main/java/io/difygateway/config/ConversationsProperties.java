@@ -14,6 +14,10 @@ public class ConversationsProperties {
     private int maxEntries = 100_000;
     /** Request headers that identify the client's conversation, first present wins. */
     private List<String> headers = new ArrayList<>(List.of("X-OpenWebUI-Chat-Id", "X-Conversation-Id"));
+    /** Request header with the id of the assistant message being answered (Open WebUI: {{MESSAGE_ID}}). */
+    private String messageIdHeader = "X-OpenWebUI-Message-Id";
+    /** Request header with the id of the message the user's message answers (Open WebUI: {{USER_MESSAGE_PARENT_ID}}). */
+    private String parentIdHeader = "X-OpenWebUI-Parent-Id";
 
     public String getStore() {
         return store;
@@ -37,6 +41,22 @@ public class ConversationsProperties {
 
     public void setMaxEntries(int maxEntries) {
         this.maxEntries = maxEntries;
+    }
+
+    public String getMessageIdHeader() {
+        return messageIdHeader;
+    }
+
+    public void setMessageIdHeader(String messageIdHeader) {
+        this.messageIdHeader = messageIdHeader;
+    }
+
+    public String getParentIdHeader() {
+        return parentIdHeader;
+    }
+
+    public void setParentIdHeader(String parentIdHeader) {
+        this.parentIdHeader = parentIdHeader;
     }
 
     public List<String> getHeaders() {

@@ -9,12 +9,19 @@ public final class Conversation {
     private final String storeKey;
     private final boolean keyedByHeader;
     private final String history;
+    private final String nextKey;
     private String continuedId;
 
     Conversation(String storeKey, boolean keyedByHeader, String history, String continuedId) {
+        this(storeKey, keyedByHeader, history, null, continuedId);
+    }
+
+    /** @param nextKey where the answered turn is kept (a message id's key), instead of the fingerprint of the new history */
+    Conversation(String storeKey, boolean keyedByHeader, String history, String nextKey, String continuedId) {
         this.storeKey = storeKey;
         this.keyedByHeader = keyedByHeader;
         this.history = history;
+        this.nextKey = nextKey;
         this.continuedId = continuedId;
     }
 
@@ -47,6 +54,10 @@ public final class Conversation {
 
     String history() {
         return history;
+    }
+
+    String nextKey() {
+        return nextKey;
     }
 
     void startOver() {

@@ -16,9 +16,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Maps OpenAI conversations, which resend the whole history every turn, to backend conversations, which keep it.
- * A conversation is found by a client conversation header (Open WebUI's chat id) or else by the fingerprint of
- * the earlier messages, always scoped to the model and the end user. It is continued only when the earlier
- * messages are exactly what the backend saw; an edited or regenerated history starts a new backend conversation.
+ * With Open WebUI's message ids on the request (the id of the answer being made and of the message the user's message
+ * answers), a turn continues the conversation whose latest answer is that parent: exact, and an edit or a regeneration
+ * (a branch from an older message) starts a new backend conversation, as Dify's Service API cannot branch. Without
+ * them a conversation is found by a client conversation header (Open WebUI's chat id) or else by the fingerprint of
+ * the earlier messages; it is continued only when the earlier messages are exactly what the backend saw. Always
+ * scoped to the model and the end user.
  */
 @Component("conversations")
 public class ConversationTracker {
@@ -27,10 +30,14 @@ public class ConversationTracker {
 
     private final ConversationStore store;
     private final List<String> headers;
+    private final String messageIdHeader;
+    private final String parentIdHeader;
 
     public ConversationTracker(ConversationStore store, GatewayProperties properties) {
         this.store = store;
         this.headers = properties.getConversations().getHeaders();
+        this.messageIdHeader = properties.getConversations().getMessageIdHeader();
+        this.parentIdHeader = properties.getConversations().getParentIdHeader();
     }
 
     /**
@@ -48,6 +55,15 @@ public class ConversationTracker {
         }
         String history = HistoryFingerprint.of(request.messages().subList(0, request.lastUserIndex()));
         String scope = model.id() + "|" + user + "|";
+        String messageId = RequestHeaders.first(requestHeaders, messageIdHeader);
+        if (messageId != null && !messageId.isBlank()) {
+            // exact signals: the turn continues the conversation whose latest answer is the user's message's parent
+            String parent = RequestHeaders.first(requestHeaders, parentIdHeader);
+            String parentKey = "m|" + scope + (parent == null ? "" : parent.trim());
+            String parentsConversation = parent == null || parent.isBlank() || "null".equals(parent.trim()) ? null
+                    : store.find(parentKey).map(ConversationRecord::conversationId).orElse(null);
+            return new Conversation(parentKey, false, history, "m|" + scope + messageId.trim(), parentsConversation);
+        }
         for (String header : headers) {
             String clientConversation = RequestHeaders.first(requestHeaders, header);
             if (clientConversation != null && !clientConversation.isBlank()) {
@@ -87,8 +103,13 @@ public class ConversationTracker {
         if (conversation.keyedByHeader()) {
             store.save(conversation.storeKey(), record);
         } else {
-            // a fingerprint is used once: a regenerated answer resends the old history and must not continue
+            // a fingerprint (or a message id) is used once: a regenerated answer resends the old history, or branches from
+            // the same parent, and must not continue what Dify has seen since
             store.remove(conversation.storeKey());
+            if (conversation.nextKey() != null) {
+                store.save(conversation.nextKey(), record);
+                return;
+            }
             String scope = conversation.storeKey().substring(0, conversation.storeKey().length() - conversation.history().length());
             store.save(scope + history, record);
         }

@@ -27,6 +27,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.difygateway.support.FakeDify;
 import io.difygateway.support.GatewayTestBase;
+import io.difygateway.support.OpenAiStreams;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -197,6 +198,43 @@ class ClientConformanceTest extends GatewayTestBase {
                 }
             }
         }
+    }
+
+    @Test
+    void openWebUiNativeToolTurnsReachAnOpenAiCompatibleModelAndItsToolCallsComeBackAsOpenWebUiAccumulatesThem() throws Exception {
+        String toolsTurn = Files.readString(Path.of("src/test/resources/openwebui/chat-stream-native-tools.json")).replace("dify-helpdesk", "vllm");
+        DIFY.respondWith(FakeDify.stream(List.of(
+                OPENAI_CHUNK.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"call_kb\",\"type\":\"function\",\"function\":{\"name\":\"query_knowledge_files\",\"arguments\":\"\"}}]}", "null"),
+                OPENAI_CHUNK.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"query\\\": \\\"VPN\"}}]}", "null"),
+                OPENAI_CHUNK.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\" policy\\\"}\"}}]}", "\"tool_calls\""),
+                "data: [DONE]\n\n"), Duration.ZERO));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(toolsTurn)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        // Open WebUI accumulates delta.tool_calls by index: id and name from the first piece, the arguments concatenated
+        java.util.Map<Integer, String[]> calls = new java.util.TreeMap<>();
+        for (JsonNode chunk : chunks(response.body())) {
+            for (JsonNode call : chunk.at("/choices/0/delta/tool_calls")) {
+                String[] accumulated = calls.computeIfAbsent(call.get("index").asInt(), index -> new String[] {"", "", ""});
+                accumulated[0] += call.path("id").asText("");
+                accumulated[1] += call.at("/function/name").asText("");
+                accumulated[2] += call.at("/function/arguments").asText("");
+            }
+        }
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0)).containsExactly("call_kb", "query_knowledge_files", "{\"query\": \"VPN policy\"}");
+        JsonNode sent = JSON.readTree(DIFY.lastChatRequest().body());
+        assertThat(sent.get("tools")).hasSize(7).isEqualTo(JSON.readTree(toolsTurn).get("tools"));
+
+        String resultTurn = Files.readString(Path.of("src/test/resources/openwebui/chat-stream-tool-result.json")).replace("dify-helpdesk", "vllm");
+        DIFY.respondWith(FakeDify.stream(List.of(OPENAI_CHUNK.formatted("{\"content\":\"VPN tokens now expire after 90 days.\"}", "\"stop\""),
+                "data: [DONE]\n\n"), Duration.ZERO));
+        HttpResponse<String> answered = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(resultTurn)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(OpenAiStreams.content(chunks(answered.body()))).isEqualTo("VPN tokens now expire after 90 days.");
+        assertThat(answered.body()).endsWith("data: [DONE]\n\n");
+        assertThat(JSON.readTree(DIFY.lastChatRequest().body()).get("messages")).isEqualTo(JSON.readTree(resultTurn).get("messages"));
     }
 
     /** Open WebUI's line parser (contract §A5): data lines of single-line JSON, under 128 KiB, no special keys. */

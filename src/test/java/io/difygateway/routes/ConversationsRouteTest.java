@@ -143,6 +143,44 @@ class ConversationsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void openWebUisMessageIdsContinueExactlyEvenWhenTheHistoryWasRewrittenAndARegenerationBranches() throws Exception {
+        Chat chat = new Chat("helpdesk").header("X-OpenWebUI-Chat-Id", "chat-ids-1");
+        messageIds(chat, "a1", "");
+        chat.say("Q1");
+        assertThat(lastDifyRequest().has("conversation_id")).isFalse();
+        messageIds(chat, "a2", "a1");
+        chat.say("Q2");
+        String conversationId = lastDifyRequest().get("conversation_id").asText();
+        assertThat(lastDifyRequest().get("query").asText()).isEqualTo("Q2");
+
+        // Open WebUI's context compaction resends a summary instead of the old turns: the parent still says where it stands
+        ((ObjectNode) chat.messages.get(1)).put("content", "Summary: the user asked Q1 and Q2.");
+        messageIds(chat, "a3", "a2");
+        chat.say("Q3");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).isEqualTo(conversationId);
+        assertThat(lastDifyRequest().get("query").asText()).isEqualTo("Q3");
+
+        // a regeneration branches from a2 again, which Dify (no branches in its Service API) has answered past
+        chat.dropLastAnswer();
+        messageIds(chat, "a3-regenerated", "a2");
+        chat.send();
+        assertThat(lastDifyRequest().has("conversation_id")).as("a new conversation with the history").isFalse();
+        assertThat(lastDifyRequest().get("query").asText()).contains("Summary: the user asked Q1 and Q2.").endsWith("Q3");
+        assertThat(dify.queries(conversationId)).hasSize(3);
+    }
+
+    /** Sets Open WebUI's message id headers of the next turn (as {{MESSAGE_ID}} and {{USER_MESSAGE_PARENT_ID}} fill them). */
+    private static void messageIds(Chat chat, String messageId, String parentId) {
+        for (int i = chat.headers.size() - 2; i >= 0; i -= 2) {
+            if (chat.headers.get(i).startsWith("X-OpenWebUI-Message-Id") || chat.headers.get(i).startsWith("X-OpenWebUI-Parent-Id")) {
+                chat.headers.remove(i + 1);
+                chat.headers.remove(i);
+            }
+        }
+        chat.header("X-OpenWebUI-Message-Id", messageId).header("X-OpenWebUI-Parent-Id", parentId);
+    }
+
+    @Test
     void theChatIdHeaderKeysTheConversationAndStillDetectsRegeneration() throws Exception {
         Chat chat = new Chat("helpdesk").header("X-OpenWebUI-Chat-Id", "chat-7f3e");
         chat.say("Q1");
