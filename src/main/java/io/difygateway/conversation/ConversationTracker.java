@@ -68,7 +68,10 @@ public class ConversationTracker {
             String clientConversation = RequestHeaders.first(requestHeaders, header);
             if (clientConversation != null && !clientConversation.isBlank()) {
                 String key = "h|" + scope + clientConversation.trim();
-                return new Conversation(key, true, history, continued(key, history));
+                String lastTurn = lastTurn(request.messages().subList(0, request.lastUserIndex()));
+                return new Conversation(key, true, history, store.find(key)
+                        .filter(record -> record.seenHistory().equals(history) || lastTurn != null && lastTurn.equals(record.seenLastTurn()))
+                        .map(ConversationRecord::conversationId).orElse(null));
             }
         }
         String key = "f|" + scope + history;
@@ -78,6 +81,15 @@ public class ConversationTracker {
     private String continued(String key, String history) {
         return store.find(key).filter(record -> record.seenHistory().equals(history))
                 .map(ConversationRecord::conversationId).orElse(null);
+    }
+
+    /** The fingerprint of a history's last turn, a user message and the answer to it; null when it does not end so. */
+    private static String lastTurn(List<ChatMessage> messages) {
+        int size = messages.size();
+        if (size < 2 || !"assistant".equals(messages.get(size - 1).role()) || !messages.get(size - 2).isUser()) {
+            return null;
+        }
+        return HistoryFingerprint.of(messages.subList(size - 2, size));
     }
 
     /** True when the backend says the continued conversation no longer exists (deleted, expired, another user's). */
@@ -99,7 +111,7 @@ public class ConversationTracker {
         List<ChatMessage> seen = new ArrayList<>(request.messages().subList(0, request.lastUserIndex() + 1));
         seen.add(new ChatMessage("assistant", completion.clientContent()));
         String history = HistoryFingerprint.of(seen);
-        ConversationRecord record = new ConversationRecord(completion.upstreamConversationId(), history);
+        ConversationRecord record = new ConversationRecord(completion.upstreamConversationId(), history, lastTurn(seen));
         if (conversation.keyedByHeader()) {
             store.save(conversation.storeKey(), record);
         } else {

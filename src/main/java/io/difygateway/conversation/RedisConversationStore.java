@@ -26,14 +26,15 @@ public final class RedisConversationStore implements ConversationStore {
         if (value == null) {
             return Optional.empty();
         }
-        int separator = value.indexOf(SEPARATOR);
-        return separator < 0 ? Optional.empty()
-                : Optional.of(new ConversationRecord(value.substring(0, separator), value.substring(separator + 1)));
+        String[] parts = value.split(String.valueOf(SEPARATOR), 3); // mappings written before the last turn have two parts
+        return parts.length < 2 ? Optional.empty()
+                : Optional.of(new ConversationRecord(parts[0], parts[1], parts.length == 3 ? parts[2] : null));
     }
 
     @Override
     public void save(String key, ConversationRecord record) {
-        redis.opsForValue().set(KEY_PREFIX + key, record.conversationId() + SEPARATOR + record.seenHistory(), ttl);
+        redis.opsForValue().set(KEY_PREFIX + key, record.conversationId() + SEPARATOR + record.seenHistory()
+                + (record.seenLastTurn() == null ? "" : SEPARATOR + record.seenLastTurn()), ttl);
     }
 
     @Override

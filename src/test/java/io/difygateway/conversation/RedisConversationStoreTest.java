@@ -41,6 +41,8 @@ class RedisConversationStoreTest {
     @Test
     void savesFindsAndRemovesMappings() {
         RedisConversationStore store = new RedisConversationStore(template, Duration.ofMinutes(5));
+        store.save("h|m|u|chat-0", new ConversationRecord("conv-0", "abc", "def"));
+        assertThat(store.find("h|m|u|chat-0")).contains(new ConversationRecord("conv-0", "abc", "def"));
         store.save("h|m|u|chat-1", new ConversationRecord("conv-1", "abc123"));
         assertThat(store.find("h|m|u|chat-1")).contains(new ConversationRecord("conv-1", "abc123"));
         assertThat(template.getExpire(RedisConversationStore.KEY_PREFIX + "h|m|u|chat-1")).isBetween(290L, 300L);

@@ -169,6 +169,21 @@ class ConversationsRouteTest extends GatewayTestBase {
         assertThat(dify.queries(conversationId)).hasSize(3);
     }
 
+    @Test
+    void aChatKnownByItsIdKeepsItsDifyConversationWhenContextCompactionRewroteTheOlderTurns() throws Exception {
+        Chat chat = new Chat("helpdesk").header("X-OpenWebUI-Chat-Id", "chat-compacted");
+        chat.say("Q1");
+        chat.say("Q2");
+        String conversationId = lastDifyRequest().get("conversation_id").asText();
+        // Open WebUI's compaction: the older turns become one summary, the last turn stays as it was
+        chat.messages.remove(1);
+        chat.messages.remove(1);
+        chat.messages.insert(1, JSON.createObjectNode().put("role", "user").put("content", "Summary of the earlier conversation: Q1 was answered."));
+        chat.say("Q3");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).isEqualTo(conversationId);
+        assertThat(lastDifyRequest().get("query").asText()).isEqualTo("Q3");
+    }
+
     /** Sets Open WebUI's message id headers of the next turn (as {{MESSAGE_ID}} and {{USER_MESSAGE_PARENT_ID}} fill them). */
     private static void messageIds(Chat chat, String messageId, String parentId) {
         for (int i = chat.headers.size() - 2; i >= 0; i -= 2) {
