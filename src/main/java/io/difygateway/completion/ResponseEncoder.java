@@ -139,11 +139,18 @@ public final class ResponseEncoder implements CompletionFormat {
         return write(response);
     }
 
-    /** The response as failed with this error (also for a failure before anything was sent, when it is stored). */
-    public void fail(OpenAiException error) {
+    /**
+     * The response as failed with this error. Its code is one of the Responses API's few ({@code rate_limit_exceeded},
+     * {@code invalid_prompt}, {@code server_error}); the message keeps the backend's own.
+     */
+    private void fail(OpenAiException error) {
         response.put("status", "failed");
-        response.putObject("error").put("code", error.toError().code() == null ? "server_error" : error.toError().code())
-                .put("message", error.getMessage());
+        String code = switch (error.status()) {
+            case 429 -> "rate_limit_exceeded";
+            case 400 -> "invalid_prompt";
+            default -> "server_error";
+        };
+        response.putObject("error").put("code", code).put("message", error.getMessage());
     }
 
     private void complete(String finishReason, CompletionEvent.Usage usage) {

@@ -48,6 +48,12 @@ class RedisConversationStoreTest {
         assertThat(template.getExpire(RedisConversationStore.KEY_PREFIX + "h|m|u|chat-1")).isBetween(290L, 300L);
         store.remove("h|m|u|chat-1");
         assertThat(store.find("h|m|u|chat-1")).isEmpty();
+
+        store.saveResponse("resp_1", "{\"owner\":\"k\"}");
+        assertThat(store.findResponse("resp_1")).contains("{\"owner\":\"k\"}");
+        assertThat(store.find("resp_1")).as("responses and conversation keys do not meet").isEmpty();
+        store.removeResponse("resp_1");
+        assertThat(store.findResponse("resp_1")).isEmpty();
     }
 
     @Test

@@ -152,6 +152,30 @@ class ResponsesRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void aFailureInTheStreamIsResponseFailedAndALengthFinishIsIncomplete() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(DIFY_TRANSCRIPTS.resolve("chat-error-midway.sse"), Duration.ZERO));
+        List<JsonNode> failed = events(postJson("/v1/responses", "{\"model\":\"helpdesk\",\"stream\":true,\"input\":\"Refunds?\"}").body());
+        JsonNode last = failed.get(failed.size() - 1);
+        assertThat(last.get("type").asText()).isEqualTo("response.failed");
+        assertThat(last.at("/response/status").asText()).isEqualTo("failed");
+        assertThat(last.at("/response/error/message").asText()).isNotBlank();
+        assertThat(OpenAiSchemas.problems("Response", last.get("response"))).isEmpty();
+
+        DIFY.respondWith(FakeDify.stream(List.of(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Cut\"},\"finish_reason\":\"length\"}]}\n\n",
+                "data: [DONE]\n\n"), Duration.ZERO));
+        HttpResponse<String> cut = postJson("/v1/responses", "{\"model\":\"vllm\",\"max_output_tokens\":1,\"input\":\"Explain\"}");
+        JsonNode incomplete = JSON.readTree(cut.body());
+        assertThat(OpenAiSchemas.problems("Response", incomplete)).isEmpty();
+        assertThat(incomplete.get("status").asText()).isEqualTo("incomplete");
+        assertThat(incomplete.at("/incomplete_details/reason").asText()).isEqualTo("max_output_tokens");
+        assertThat(JSON.readTree(DIFY.lastChatRequest().body()).get("max_tokens").asInt()).isEqualTo(1);
+
+        DIFY.respondWith(FakeDify.error(401, "{\"code\":\"unauthorized\",\"message\":\"Access token is invalid\",\"status\":401}", java.util.Map.of()));
+        assertOpenAiError(postJson("/v1/responses", "{\"model\":\"helpdesk\",\"stream\":true,\"input\":\"x\"}"), 502, "upstream_auth_failed", "helpdesk");
+    }
+
+    @Test
     void whatNoBackendCanDoIsA400NamingTheField() throws Exception {
         assertOpenAiError(postJson("/v1/responses", "{\"model\":\"vllm\",\"tools\":[{\"type\":\"web_search\"}],\"input\":\"x\"}"),
                 400, "invalid_value", "Tools of type 'web_search' are not supported");
