@@ -72,15 +72,17 @@ public class FrontDoorSteps {
     /** chatRequest, backgroundTask → model and its flat parts: backend, modelId, baseUrl, upstreamModel, option-* (404). */
     @Bean
     Processor resolveModel(ModelRegistry models) {
-        return exchange -> {
-            ModelDefinition model = models.resolve(chatRequest(exchange).model(), backgroundTask(exchange));
-            exchange.setVariable(MODEL, model);
-            exchange.setVariable(BACKEND, model.backend());
-            exchange.setVariable(MODEL_ID, model.id());
-            exchange.setVariable(BASE_URL, model.baseUrl());
-            exchange.setVariable(UPSTREAM_MODEL, model.upstreamModelName());
-            model.options().forEach((name, value) -> exchange.setVariable(OPTION_PREFIX + name, value));
-        };
+        return exchange -> useModel(exchange, models.resolve(chatRequest(exchange).model(), backgroundTask(exchange)));
+    }
+
+    /** model → the variables model, backend, modelId, baseUrl, upstreamModel and option-* every backend route reads. */
+    static void useModel(Exchange exchange, ModelDefinition model) {
+        exchange.setVariable(MODEL, model);
+        exchange.setVariable(BACKEND, model.backend());
+        exchange.setVariable(MODEL_ID, model.id());
+        exchange.setVariable(BASE_URL, model.baseUrl());
+        exchange.setVariable(UPSTREAM_MODEL, model.upstreamModelName());
+        model.options().forEach((name, value) -> exchange.setVariable(OPTION_PREFIX + name, value));
     }
 
     /** chatRequest, headers, caller → endUser (401 on a forged signed user header). */

@@ -39,6 +39,8 @@ public final class GatewayVariables {
     public static final String RESPONSES_REQUEST = "responsesRequest";
     /** {@link io.difygateway.completion.ResponseEncoder}: the response being written, for storing once it is done. */
     public static final String RESPONSE_ENCODER = "responseEncoder";
+    /** {@link EmbeddingsRequest}: a {@code POST /v1/embeddings} request. */
+    public static final String EMBEDDINGS_REQUEST = "embeddingsRequest";
     /** {@link ChatCompletion}: the response being written. */
     public static final String COMPLETION = "completion";
 

@@ -48,11 +48,16 @@ public class EndUserResolver {
 
     /** The end-user id for a request; a bad signed user header is a 401. */
     public String resolve(ChatCompletionRequest request, Map<String, Object> headers, Caller caller) {
+        return resolve(request.user(), headers, caller);
+    }
+
+    /** The end user of a request whose OpenAI {@code user} field is {@code requestUser} (may be null). */
+    public String resolve(String requestUser, Map<String, Object> headers, Caller caller) {
         for (String source : identity.getSources()) {
             String user = switch (source) {
                 case "openwebui-jwt" -> fromToken(RequestHeaders.first(headers, identity.getJwtHeader()));
                 case "openwebui-headers" -> hasSecret() ? null : fromHeaders(headers);
-                case "user-field" -> request.user();
+                case "user-field" -> requestUser;
                 case "key-name" -> caller.keyName();
                 default -> defaultUser;
             };

@@ -1,10 +1,14 @@
 package io.difygateway.openai;
 
 import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
+import static io.difygateway.frontdoor.GatewayVariables.EMBEDDINGS_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.END_USER;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.frontdoor.EmbeddingsRequest;
 import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.upstream.BackendSteps;
 import io.difygateway.upstream.EventMapper;
@@ -13,8 +17,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAI-compatible backend's route steps (routes/backends/openai.camel.yaml) as named processors: its request
- * body and its event mapper; the call and the streaming tail are the shared blocks'.
+ * The OpenAI-compatible backends' route steps (routes/backends/openai.camel.yaml, azure-openai.camel.yaml) as named
+ * processors: the chat request body and the event mapper, the embeddings request and answer; the calls and the streaming
+ * tail are the shared blocks'.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenAiSteps {
@@ -24,6 +29,29 @@ public class OpenAiSteps {
     Processor openAiCompatibleBody(OpenAiCompatibleRequests requests) {
         return exchange -> exchange.getMessage().setBody(requests.body(exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class),
                 exchange.getVariable(MODEL, ModelDefinition.class), exchange.getVariable(END_USER, String.class)));
+    }
+
+    /** embeddingsRequest, model, endUser → body: the request with the model renamed; upstreamTimeoutMillis: the model's. */
+    @Bean
+    Processor openAiEmbeddingsBody(ObjectMapper json) {
+        return exchange -> {
+            ModelDefinition model = exchange.getVariable(MODEL, ModelDefinition.class);
+            ObjectNode body = exchange.getVariable(EMBEDDINGS_REQUEST, EmbeddingsRequest.class).raw().deepCopy();
+            body.put("model", model.upstreamModelName());
+            body.put("user", exchange.getVariable(END_USER, String.class));
+            exchange.getMessage().setBody(json.writeValueAsString(body));
+            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
+        };
+    }
+
+    /** body (the server's embeddings list), model → body: the same list naming the gateway's model. */
+    @Bean
+    Processor openAiEmbeddingsAnswer(ObjectMapper json) {
+        return exchange -> {
+            ObjectNode answer = (ObjectNode) json.readTree(exchange.getMessage().getBody(java.io.InputStream.class));
+            answer.put("model", exchange.getVariable(MODEL, ModelDefinition.class).id());
+            exchange.getMessage().setBody(json.writeValueAsString(answer));
+        };
     }
 
     /** → eventMapper: the server's chat.completion.chunk events → completion events. */

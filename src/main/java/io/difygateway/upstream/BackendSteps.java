@@ -128,6 +128,16 @@ public class BackendSteps {
         };
     }
 
+    /** HTTP status, Content-Type, Retry-After, body → nothing for a JSON success (a non-streamed call), else the closest OpenAI error. */
+    @Bean
+    Processor checkJsonAnswer(UpstreamErrors errors) {
+        return exchange -> {
+            Message message = exchange.getMessage();
+            errors.check(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), message.getHeader(Exchange.CONTENT_TYPE, String.class),
+                    message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id(), "application/json");
+        };
+    }
+
     /**
      * body, upstreamFraming → upstreamEvents (Server-Sent Events, or one per line for NDJSON), attached to the watch; the
      * response headers are cleared.

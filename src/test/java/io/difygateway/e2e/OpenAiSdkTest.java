@@ -18,6 +18,8 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.core.JsonValue;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -161,5 +163,17 @@ class OpenAiSdkTest extends GatewayTestBase {
         assertThat(answered.output().get(0).asMessage().content().get(0).asOutputText().text()).isEqualTo("18 °C.");
         String messages = DIFY.lastChatRequest().body();
         assertThat(messages).contains("\"role\":\"assistant\"").contains("\"tool_call_id\":\"call_w1\"").contains("Weather in Paris?");
+    }
+
+    @Test
+    void embeddingsFromAnOpenAiCompatibleServer() {
+        DIFY.respondWith(FakeDify.error(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.25,-0.5]}],"
+                + "\"model\":\"e\",\"usage\":{\"prompt_tokens\":3,\"total_tokens\":3}}", java.util.Map.of()));
+        CreateEmbeddingResponse embeddings = client.embeddings().create(EmbeddingCreateParams.builder().model("vllm").input("refund policy").build());
+        assertThat(embeddings.model()).isEqualTo("vllm");
+        assertThat(embeddings.data().get(0).embedding()).containsExactly(0.25f, -0.5f);
+        assertThat(embeddings.usage().totalTokens()).isEqualTo(3);
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("helpdesk").input("x").build()))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("cannot make embeddings");
     }
 }

@@ -151,7 +151,7 @@ final class RouteFileValidator {
         }
         checkSteps(file, json, new ArrayList<>(), lines);
         checkBackendFileName(file, json, lines);
-        if (file.getParent() != null && "backends".equals(file.getParent().getFileName().toString())) {
+        if (isBackendFile(file)) {
             checkVariableContract(file, json, lines);
         }
     }
@@ -402,10 +402,15 @@ final class RouteFileValidator {
     /** A backend calls upstream through the shared block, which keeps one pooled client and applies the timeouts. */
     private void checkUpstreamCall(Path file, JsonNode to, List<Object> path, Map<List<Object>, Integer> lines) {
         String uri = to.path("uri").asText(to.asText(""));
-        if (HTTP_ENDPOINT.matcher(uri).matches() && file.getParent() != null && "backends".equals(file.getParent().getFileName().toString())) {
+        if (HTTP_ENDPOINT.matcher(uri).matches() && isBackendFile(file)) {
             problems.add(file + ":" + lineOf(path, lines) + ": a backend calls '" + uri + "' directly; call it through kamelet:upstream-stream-action"
                     + " (or set upstreamUrl and call direct:upstream-call): one pooled client, the model's timeouts and auth");
         }
+    }
+
+    /** A file of a backend's routes: its chat route (backends/) or another API's route of it (embeddings/). */
+    private static boolean isBackendFile(Path file) {
+        return file.getParent() != null && List.of("backends", "embeddings").contains(file.getParent().getFileName().toString());
     }
 
     /** A backend file {@code backends/<name>.camel.yaml} is the route {@code direct:backend-<name>}. */

@@ -46,9 +46,9 @@ public final class FakeDify implements AutoCloseable {
     }
 
     private static final Pattern STOP = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/tasks)/([^/]+)/stop");
-    /** Dify's run calls, and (for the other backends' tests) OpenAI's, Ollama's, Anthropic's and Azure OpenAI's chat endpoints. */
-    private static final Pattern RUN_PATHS = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/run|chat/completions|messages)"
-            + "|/api/chat|/openai/deployments/[^/]+/chat/completions");
+    /** Dify's run calls, and (for the other backends' tests) OpenAI's, Ollama's, Anthropic's and Azure OpenAI's chat and embeddings endpoints. */
+    private static final Pattern RUN_PATHS = Pattern.compile("/v1/(chat-messages|completion-messages|workflows/run|chat/completions|messages|embeddings)"
+            + "|/api/(chat|embed)|/openai/deployments/[^/]+/(chat/completions|embeddings)");
 
     /** What one app (by key) says about itself; a delay before answering /info simulates a slow Dify. */
     public static final class App {
