@@ -22,10 +22,11 @@ import io.difygateway.completion.ReasoningMode;
  * @param dify          the Dify app's settings ({@link DifyApp#NONE} for other backends)
  * @param options       the backend's own settings ({@code gateway.models.<id>.options.*}), which the front door gives the
  *                      backend route as the variables {@code option-<key>}
+ * @param audio         whether the model serves /v1/audio (when its backend can: for Dify, when the app has the feature on)
  */
 public record ModelDefinition(String id, String backend, String baseUrl, String apiKey, String displayName,
                               ReasoningMode reasoning, String taskModel, Timeouts timeouts, RateLimits limits,
-                              String upstreamModel, DifyApp dify, Map<String, String> options) {
+                              String upstreamModel, DifyApp dify, Map<String, String> options, boolean audio) {
 
     public ModelDefinition {
         options = options == null ? Map.of() : Map.copyOf(options);

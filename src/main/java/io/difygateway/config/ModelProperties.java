@@ -26,6 +26,7 @@ public class ModelProperties extends RateLimitProperties {
     private Timeouts timeouts = new Timeouts(null, null, null, null);
     private Map<String, String> options = new LinkedHashMap<>();
     private String tools = "ignore";
+    private boolean audio = true;
 
     public String getBackend() {
         return backend;
@@ -161,6 +162,14 @@ public class ModelProperties extends RateLimitProperties {
 
     public void setTimeouts(Timeouts timeouts) {
         this.timeouts = timeouts;
+    }
+
+    public boolean isAudio() {
+        return audio;
+    }
+
+    public void setAudio(boolean audio) {
+        this.audio = audio;
     }
 
     public String getTools() {

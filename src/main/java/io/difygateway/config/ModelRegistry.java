@@ -102,7 +102,7 @@ public class ModelRegistry {
     private ModelDefinition demoModel(String id, String baseUrl, String key, String name) {
         return new ModelDefinition(id, "dify", baseUrl, key, name, ReasoningMode.REASONING_CONTENT, null, demoTimeouts,
                 ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of(), false),
-                Map.of());
+                Map.of(), false);
     }
 
     /**
@@ -219,7 +219,7 @@ public class ModelRegistry {
                 blankToNull(model.getTaskModel()), model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
                 new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),
                         positive(model.getConcurrentStreams(), key + ".concurrent-streams")),
-                blankToNull(model.getUpstreamModel()), dify, options(model.getOptions(), key + ".options")));
+                blankToNull(model.getUpstreamModel()), dify, options(model.getOptions(), key + ".options"), model.isAudio()));
     }
 
     /** The backend's options as written; a key must be a plain name, as it becomes part of a variable's name. */

@@ -79,8 +79,11 @@ public class DifyAppCatalog implements ModelDescriptions {
         if (parameters != null) {
             List<DifyAppMetadata.InputField> form = inputForm(parameters.path("user_input_form"));
             DifyAppMetadata.FileUploadSettings files = fileUpload(parameters.path("file_upload"));
-            apps.merge(model.id(), DifyAppMetadata.UNKNOWN.withParameters(form, files),
-                    (old, fresh) -> old.withParameters(fresh.inputForm(), fresh.files()));
+            JsonNode speech = parameters.path("text_to_speech");
+            DifyAppMetadata.AudioSettings audio = new DifyAppMetadata.AudioSettings(parameters.path("speech_to_text").path("enabled").asBoolean(false),
+                    speech.path("enabled").asBoolean(false), speech.path("voice").isTextual() && !speech.get("voice").asText().isBlank() ? speech.get("voice").asText() : null);
+            apps.merge(model.id(), DifyAppMetadata.UNKNOWN.withParameters(form, files, audio),
+                    (old, fresh) -> old.withParameters(fresh.inputForm(), fresh.files(), fresh.audio()));
             if (lastFailure.remove(model.id()) != null) {
                 LOG.info("Read the Dify app behind model '{}' again", model.id());
             }

@@ -10,9 +10,15 @@ import java.util.List;
  * @param inputForm   the app's input variables in form order, or null when {@code /parameters} was not read
  * @param files       which files the app accepts, or null when {@code /parameters} was not read
  */
-public record DifyAppMetadata(String name, String description, List<InputField> inputForm, FileUploadSettings files) {
+public record DifyAppMetadata(String name, String description, List<InputField> inputForm, FileUploadSettings files, AudioSettings audio) {
 
-    static final DifyAppMetadata UNKNOWN = new DifyAppMetadata(null, null, null, null);
+    static final DifyAppMetadata UNKNOWN = new DifyAppMetadata(null, null, null, null, null);
+
+    /**
+     * The app's voice features ({@code /parameters}): speech to text, text to speech and its default voice (null: none).
+     */
+    public record AudioSettings(boolean speechToText, boolean textToSpeech, String voice) {
+    }
 
     /** One input variable of the app's form ({@code text-input}, {@code paragraph}, {@code select}, ...). */
     public record InputField(String variable, String label, String type, boolean required, Object defaultValue) {
@@ -36,10 +42,10 @@ public record DifyAppMetadata(String name, String description, List<InputField> 
     }
 
     DifyAppMetadata withInfo(String name, String description) {
-        return new DifyAppMetadata(name, description, inputForm, files);
+        return new DifyAppMetadata(name, description, inputForm, files, audio);
     }
 
-    DifyAppMetadata withParameters(List<InputField> inputForm, FileUploadSettings files) {
-        return new DifyAppMetadata(name, description, inputForm, files);
+    DifyAppMetadata withParameters(List<InputField> inputForm, FileUploadSettings files, AudioSettings audio) {
+        return new DifyAppMetadata(name, description, inputForm, files, audio);
     }
 }

@@ -2,26 +2,35 @@ package io.difygateway.dify;
 
 import static io.difygateway.frontdoor.GatewayVariables.BACKGROUND_TASK;
 import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
+import static io.difygateway.frontdoor.GatewayVariables.AUDIO_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
 import static io.difygateway.frontdoor.GatewayVariables.CONTINUED_CONVERSATION;
 import static io.difygateway.frontdoor.GatewayVariables.END_USER;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
+import static io.difygateway.frontdoor.GatewayVariables.TRANSCRIPT;
 
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.difygateway.completion.ChatCompletion;
 import io.difygateway.config.ModelDefinition;
 import io.difygateway.conversation.Conversation;
 import io.difygateway.conversation.ConversationTracker;
 import io.difygateway.errors.OpenAiException;
+import io.difygateway.frontdoor.AudioRequests;
+import io.difygateway.frontdoor.AudioSteps;
 import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.observability.GatewayMetrics;
+import io.difygateway.upstream.AudioTypes;
 import io.difygateway.upstream.BackendSteps;
 import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Exchange;
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
@@ -69,6 +78,64 @@ public class DifySteps {
                         + " (in Open WebUI: set the model's Function Calling to Legacy).");
             }
             metrics.toolsIgnored(model.id());
+        };
+    }
+
+    /** Dify's limit for an uploaded audio file. */
+    private static final long DIFY_AUDIO_LIMIT = 30L * 1024 * 1024;
+
+    /**
+     * model, audioRequest (transcription), endUser → body: Dify's audio-to-text form (the file typed by its name, the
+     * user), upstreamUrl, upstreamTimeoutMillis; 400 when the app has speech to text off, 413 over Dify's 30 MB.
+     */
+    @Bean
+    Processor difyTranscriptionBody(DifyAppCatalog apps) {
+        return exchange -> {
+            ModelDefinition model = model(exchange);
+            DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
+            if (audio == null || !audio.speechToText()) {
+                throw AudioSteps.notAudioCapable(model, true);
+            }
+            AudioRequests.TranscriptionRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.TranscriptionRequest.class);
+            if (request.audio().length > DIFY_AUDIO_LIMIT) {
+                throw new OpenAiException(413, "invalid_request_error", "file_too_large", "file", "The audio file has "
+                        + request.audio().length / (1024 * 1024) + " MB; the Dify app of model '" + model.id() + "' takes at most 30 MB.");
+            }
+            exchange.getMessage().setBody(MultipartEntityBuilder.create()
+                    .addBinaryBody("file", request.audio(), ContentType.create(AudioTypes.of(request.filename())), request.filename())
+                    .addTextBody("user", exchange.getVariable(END_USER, String.class), ContentType.TEXT_PLAIN.withCharset("UTF-8")).build());
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, model.baseUrl() + "/audio-to-text");
+            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
+        };
+    }
+
+    /** body (Dify's {"text"}) → transcript. */
+    @Bean
+    Processor difyTranscript(ObjectMapper json) {
+        return exchange -> exchange.setVariable(TRANSCRIPT, json.readTree(exchange.getMessage().getBody(InputStream.class)).path("text").asText(""));
+    }
+
+    /**
+     * model, audioRequest (speech), endUser → body: Dify's text-to-audio request (the voice asked for, else the app's),
+     * upstreamUrl, upstreamTimeoutMillis; 400 when the app has text to speech off.
+     */
+    @Bean
+    Processor difySpeechBody(DifyAppCatalog apps, ObjectMapper json) {
+        return exchange -> {
+            ModelDefinition model = model(exchange);
+            DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
+            if (audio == null || !audio.textToSpeech()) {
+                throw AudioSteps.notAudioCapable(model, false);
+            }
+            AudioRequests.SpeechRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.SpeechRequest.class);
+            ObjectNode body = json.createObjectNode().put("text", request.input()).put("user", exchange.getVariable(END_USER, String.class));
+            String voice = request.voice() != null ? request.voice() : audio.voice();
+            if (voice != null) {
+                body.put("voice", voice);
+            }
+            exchange.getMessage().setBody(json.writeValueAsString(body));
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, model.baseUrl() + "/text-to-audio");
+            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
         };
     }
 

@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The front-door steps of {@code POST /v1/embeddings} (routes/openai-embeddings.camel.yaml) as named processors: the
+ * The front-door steps of {@code POST /v1/embeddings} (routes/embeddings-api.camel.yaml) as named processors: the
  * request, the model and the user; a backend serves it with a route {@code <backend>-embeddings} from
  * {@code direct:embeddings-<backend>}.
  */

@@ -41,6 +41,12 @@ public final class GatewayVariables {
     public static final String RESPONSE_ENCODER = "responseEncoder";
     /** {@link EmbeddingsRequest}: a {@code POST /v1/embeddings} request. */
     public static final String EMBEDDINGS_REQUEST = "embeddingsRequest";
+    /** {@link AudioRequests.TranscriptionRequest} or {@link AudioRequests.SpeechRequest}: a /v1/audio request. */
+    public static final String AUDIO_REQUEST = "audioRequest";
+    /** {@link jakarta.servlet.http.HttpServletResponse}: where an audio answer is written as it arrives. */
+    public static final String HTTP_RESPONSE = "httpResponse";
+    /** String: a transcription's text, which the front door writes in the format the client asked for. */
+    public static final String TRANSCRIPT = "transcript";
     /** {@link ChatCompletion}: the response being written. */
     public static final String COMPLETION = "completion";
 

@@ -1,5 +1,6 @@
 package io.difygateway.openai;
 
+import static io.difygateway.frontdoor.GatewayVariables.AUDIO_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.CHAT_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.EMBEDDINGS_REQUEST;
 import static io.difygateway.frontdoor.GatewayVariables.END_USER;
@@ -8,11 +9,15 @@ import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.frontdoor.AudioRequests;
 import io.difygateway.frontdoor.EmbeddingsRequest;
 import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.upstream.AudioTypes;
 import io.difygateway.upstream.BackendSteps;
 import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Processor;
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,6 +56,38 @@ public class OpenAiSteps {
             ObjectNode answer = (ObjectNode) json.readTree(exchange.getMessage().getBody(java.io.InputStream.class));
             answer.put("model", exchange.getVariable(MODEL, ModelDefinition.class).id());
             exchange.getMessage().setBody(json.writeValueAsString(answer));
+        };
+    }
+
+    /** audioRequest (transcription), model → body: the server's transcription form, the model renamed; upstreamTimeoutMillis. */
+    @Bean
+    Processor openAiTranscriptionBody() {
+        return exchange -> {
+            ModelDefinition model = exchange.getVariable(MODEL, ModelDefinition.class);
+            AudioRequests.TranscriptionRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.TranscriptionRequest.class);
+            MultipartEntityBuilder form = MultipartEntityBuilder.create()
+                    .addBinaryBody("file", request.audio(), ContentType.create(AudioTypes.of(request.filename())), request.filename())
+                    .addTextBody("model", model.upstreamModelName(), ContentType.TEXT_PLAIN.withCharset("UTF-8"))
+                    .addTextBody("response_format", request.responseFormat(), ContentType.TEXT_PLAIN.withCharset("UTF-8"));
+            for (String[] field : new String[][] {{"language", request.language()}, {"prompt", request.prompt()}, {"temperature", request.temperature()}}) {
+                if (field[1] != null) {
+                    form.addTextBody(field[0], field[1], ContentType.TEXT_PLAIN.withCharset("UTF-8"));
+                }
+            }
+            exchange.getMessage().setBody(form.build());
+            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
+        };
+    }
+
+    /** audioRequest (speech), model → body: the request with the model renamed; upstreamTimeoutMillis. */
+    @Bean
+    Processor openAiSpeechBody(ObjectMapper json) {
+        return exchange -> {
+            ModelDefinition model = exchange.getVariable(MODEL, ModelDefinition.class);
+            ObjectNode body = exchange.getVariable(AUDIO_REQUEST, AudioRequests.SpeechRequest.class).raw().deepCopy();
+            body.put("model", model.upstreamModelName());
+            exchange.getMessage().setBody(json.writeValueAsString(body));
+            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
         };
     }
 

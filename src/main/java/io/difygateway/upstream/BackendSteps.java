@@ -4,11 +4,14 @@ import static io.difygateway.frontdoor.GatewayVariables.COMPLETION;
 import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Locale;
 
 import io.difygateway.completion.ChatCompletion;
 import io.difygateway.completion.StreamWatchdog;
 import io.difygateway.config.ModelDefinition;
+import io.difygateway.frontdoor.GatewayVariables;
+import jakarta.servlet.http.HttpServletResponse;
 import io.difygateway.sse.SseEvents;
 import io.difygateway.sse.UpstreamEvents;
 import org.apache.camel.Exchange;
@@ -125,6 +128,38 @@ public class BackendSteps {
             errors.check(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), message.getHeader(Exchange.CONTENT_TYPE, String.class),
                     message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id(),
                     ndjson(exchange) ? "application/x-ndjson" : "text/event-stream");
+        };
+    }
+
+    /**
+     * HTTP status, Content-Type, body, httpResponse → an error answer as the closest OpenAI error; a success written to
+     * the client as it arrives (its status and content type, flushed after every read): audio, or a passed-through answer.
+     */
+    @Bean
+    Processor forwardAnswer(UpstreamErrors errors) {
+        return exchange -> {
+            Message message = exchange.getMessage();
+            int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+            InputStream body = body(exchange);
+            if (status < 200 || status >= 300) {
+                String error = errors.errorBody(status, contentType, body, model(exchange).id(), "");
+                UpstreamErrors.Reported reported = errors.parse(error);
+                throw errors.toOpenAi(status, reported.code(), reported.message(), message.getHeader("Retry-After", String.class), model(exchange).id());
+            }
+            HttpServletResponse response = exchange.getVariable(GatewayVariables.HTTP_RESPONSE, HttpServletResponse.class);
+            response.setStatus(status);
+            response.setContentType(contentType == null ? "application/octet-stream" : contentType);
+            OutputStream out = response.getOutputStream();
+            byte[] buffer = new byte[16 * 1024];
+            try (body) {
+                for (int read; (read = body.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                }
+            }
+            message.getHeaders().clear();
+            message.setBody(null);
         };
     }
 

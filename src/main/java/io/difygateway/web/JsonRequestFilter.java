@@ -23,13 +23,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Guards request bodies of the OpenAI API before the routes see them: a body over
- * {@code gateway.max-request-size} gets a 413, a multipart body a 415, and any other body is presented
+ * {@code gateway.max-request-size} gets a 413, a multipart body a 415 (except at /v1/audio/transcriptions, where
+ * it is the audio upload), and any other body is presented
  * as JSON whatever its Content-Type (so {@code curl -d} without a header works instead of being parsed
  * as a form). All errors are OpenAI error objects.
  */
 public class JsonRequestFilter extends OncePerRequestFilter {
 
     private static final String JSON = "application/json";
+    /** The one endpoint that takes a multipart form: OpenAI's audio upload. */
+    private static final String MULTIPART_PATH = "/v1/audio/transcriptions";
 
     private final long maxBytes;
     private final ObjectMapper json;
@@ -49,13 +52,18 @@ public class JsonRequestFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
-        if (contentType.startsWith("multipart/")) {
+        boolean multipart = contentType.startsWith("multipart/");
+        if (multipart && !MULTIPART_PATH.equals(request.getRequestURI())) {
             reject(response, new OpenAiException(415, "invalid_request_error", "unsupported_media_type", null,
                     "Content-Type " + contentType + " is not supported: send the request as application/json."));
             return;
         }
         if (request.getContentLengthLong() > maxBytes) {
             reject(response, tooLarge());
+            return;
+        }
+        if (multipart) {
+            chain.doFilter(request, response); // the servlet container reads the parts, within spring.servlet.multipart.*
             return;
         }
         byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));

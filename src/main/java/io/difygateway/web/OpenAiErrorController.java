@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class OpenAiErrorController implements ErrorController {
 
     static final String SERVED = "This gateway serves GET /v1/models, GET /v1/models/{id}, POST /v1/chat/completions,"
-            + " POST /v1/responses and GET or DELETE /v1/responses/{id}.";
+            + " POST /v1/responses, GET or DELETE /v1/responses/{id}, POST /v1/embeddings, POST /v1/audio/transcriptions,"
+            + " POST /v1/audio/speech, GET /v1/audio/voices and GET /v1/audio/models.";
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
     public ResponseEntity<OpenAiError.Envelope> error(HttpServletRequest request) {

@@ -47,7 +47,7 @@ class DevReloadTest {
         }
         String[] args = {"--spring.config.location=file:config/application.yaml,file:config/application-dev.yaml",
                 "--server.port=0", "--gateway.env-model.base-url=", "--gateway.demo.word-delay=20ms",
-                "--camel.main.routes-include-pattern=file:" + routes + "/*.yaml,file:" + routes + "/backends/*.yaml,file:" + routes + "/embeddings/*.yaml,file:" + routes + "/kamelets/*.kamelet.yaml",
+                "--camel.main.routes-include-pattern=file:" + routes + "/*.yaml,file:" + routes + "/backends/*.yaml,file:" + routes + "/embeddings/*.yaml,file:" + routes + "/audio/*.yaml,file:" + routes + "/kamelets/*.kamelet.yaml",
                 "--camel.main.routes-reload-directory=" + routes};
         try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class).run(args)) {
             String base = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");

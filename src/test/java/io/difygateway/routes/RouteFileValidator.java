@@ -408,9 +408,9 @@ final class RouteFileValidator {
         }
     }
 
-    /** A file of a backend's routes: its chat route (backends/) or another API's route of it (embeddings/). */
+    /** A file of a backend's routes: its chat route (backends/) or another API's route of it (embeddings/, audio/). */
     private static boolean isBackendFile(Path file) {
-        return file.getParent() != null && List.of("backends", "embeddings").contains(file.getParent().getFileName().toString());
+        return file.getParent() != null && List.of("backends", "embeddings", "audio").contains(file.getParent().getFileName().toString());
     }
 
     /** A backend file {@code backends/<name>.camel.yaml} is the route {@code direct:backend-<name>}. */

@@ -76,6 +76,7 @@ public final class FakeDify implements AutoCloseable {
     private final List<Request> chatRequests = new CopyOnWriteArrayList<>();
     private final List<Integer> runCallPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Request> uploads = new CopyOnWriteArrayList<>();
+    private final List<Request> audioRequests = new CopyOnWriteArrayList<>();
     private final Map<String, App> apps = new java.util.concurrent.ConcurrentHashMap<>();
     private final App defaultApp = new App();
     private volatile Responder uploadFailure;
@@ -138,6 +139,11 @@ public final class FakeDify implements AutoCloseable {
         this.uploadFailure = failure;
     }
 
+    /** Every audio call (Dify's audio-to-text and text-to-audio, OpenAI's audio endpoints), in order; bodies as ISO-8859-1 text. */
+    public List<Request> audioRequests() {
+        return audioRequests;
+    }
+
     /** Every file upload, in order (the body is the raw multipart text). */
     public List<Request> uploads() {
         return uploads;
@@ -187,6 +193,9 @@ public final class FakeDify implements AutoCloseable {
                 json(exchange, 200, app.info);
             } else if ("GET".equals(request.method()) && "/v1/parameters".equals(request.path())) {
                 json(exchange, 200, app.parameters);
+            } else if ("POST".equals(request.method()) && AUDIO_PATHS.contains(request.path())) {
+                audioRequests.add(request);
+                audio(exchange, request);
             } else if ("POST".equals(request.method()) && "/v1/files/upload".equals(request.path())) {
                 uploads.add(request);
                 if (uploadFailure != null) {
@@ -200,6 +209,38 @@ public final class FakeDify implements AutoCloseable {
             }
         } catch (IOException e) {
             writeFailed.countDown();
+        }
+    }
+
+    /** What the fake transcribes every recording to. */
+    public static final String TRANSCRIPT = "Please reset my VPN token.";
+    /** The audio the fake speaks every text as: sent in three pieces with pauses. */
+    public static final byte[] SPEECH = ("ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000" + "x".repeat(3000)).getBytes(StandardCharsets.ISO_8859_1);
+    private static final java.util.Set<String> AUDIO_PATHS = java.util.Set.of("/v1/audio-to-text", "/v1/text-to-audio",
+            "/v1/audio/transcriptions", "/v1/audio/speech");
+    /** The audio types Dify's audio-to-text accepts for the uploaded part. */
+    private static final java.util.Set<String> DIFY_AUDIO_TYPES = java.util.Set.of("audio/mp3", "audio/m4a", "audio/wav", "audio/amr",
+            "audio/mpga", "audio/webm");
+
+    /** Answers the audio endpoints as Dify (type-checked upload, text; streamed audio) and an OpenAI server do. */
+    private static void audio(HttpExchange exchange, Request request) throws IOException {
+        if (request.path().endsWith("/audio-to-text") || request.path().endsWith("/transcriptions")) {
+            Matcher type = Pattern.compile("name=\"file\"[^\r\n]*\r\nContent-Type: ([^\r\n;]+)").matcher(request.body());
+            String contentType = type.find() ? type.group(1) : "";
+            if (request.path().endsWith("/audio-to-text") && !DIFY_AUDIO_TYPES.contains(contentType)) {
+                json(exchange, 415, "{\"code\": \"unsupported_audio_type\", \"message\": \"Audio type not allowed.\", \"status\": 415}");
+                return;
+            }
+            json(exchange, 200, "{\"text\": \"" + TRANSCRIPT + "\"}");
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "audio/mpeg");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int piece = 0; piece < 3; piece++) {
+            sleep(Duration.ofMillis(20));
+            out.write(SPEECH, piece * SPEECH.length / 3, (piece == 2 ? SPEECH.length : (piece + 1) * SPEECH.length / 3) - piece * SPEECH.length / 3);
+            out.flush();
         }
     }
 

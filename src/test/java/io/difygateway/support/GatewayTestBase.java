@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
  * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
  * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
- * deployments), the last six also served by the fake.
+ * deployments), the last six also served by the fake, and {@code voice} (a chat app with speech to text and text to
+ * speech on).
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -70,6 +71,9 @@ public abstract class GatewayTestBase {
                                  "allowed_file_upload_methods": ["remote_url", "local_file"],
                                  "image": {"enabled": true, "number_limits": 2, "transfer_methods": ["remote_url", "local_file"]}}}""");
         DIFY.app("app-slowinfo-secret").infoDelay(java.time.Duration.ofSeconds(20));
+        DIFY.app("app-voice-secret").parameters("""
+                {"user_input_form": [], "file_upload": {"enabled": false},
+                 "speech_to_text": {"enabled": true}, "text_to_speech": {"enabled": true, "voice": "sambert-zhiying-v1", "language": "en-US"}}""");
     }
 
     @LocalServerPort
@@ -103,6 +107,7 @@ public abstract class GatewayTestBase {
         registry.add("gateway.models.oneshot.conversation", () -> "stateless");
         registry.add("gateway.models.oneshot.tools", () -> "reject");
         model(registry, "tasks", "chat", "app-tasks-secret");
+        model(registry, "voice", "chat", "app-voice-secret");
         registry.add("gateway.models.agent.task-model", () -> "tasks");
         model(registry, "patient", "chat", "app-patient-secret");
         registry.add("gateway.models.patient.timeouts.first-event", () -> "1s");
