@@ -1,6 +1,6 @@
 // Calls the gateway with the official `openai` npm package: a streamed completion, a non-streamed one, an
 // unknown model, and the Responses API. Prints one JSON object per line for the Java test to check.
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 
 const client = new OpenAI({ baseURL: process.argv[2], apiKey: "unused", maxRetries: 0 });
 const print = (value) => console.log(JSON.stringify(value));
@@ -69,3 +69,13 @@ const answered = await client.responses.create({
   input: [{ type: "function_call_output", call_id: call.call_id, output: "18 °C" }],
 });
 print({ kind: "response-tools", name: call.name, arguments: call.arguments, text: answered.output_text });
+
+// Voice through a Dify app, and embeddings from an OpenAI-compatible server.
+const transcript = await client.audio.transcriptions.create({
+  model: "voice", file: await toFile(Buffer.from("ID3 fake"), "recording.mp3"),
+});
+const speech = await client.audio.speech.create({ model: "voice", input: "Your token is reset.", voice: "sambert-zhiying-v1" });
+const audio = Buffer.from(await speech.arrayBuffer());
+const embeddings = await client.embeddings.create({ model: "vllm", input: ["refund policy"] });
+print({ kind: "voice", text: transcript.text, bytes: audio.length, head: audio.subarray(0, 3).toString("latin1"),
+        dimensions: embeddings.data[0].embedding.length, model: embeddings.model });

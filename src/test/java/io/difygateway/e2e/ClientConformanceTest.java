@@ -131,7 +131,13 @@ class ClientConformanceTest extends GatewayTestBase {
         // Dify answers with chat-basic; the OpenAI-compatible server calls a tool, then answers once it has the result
         DIFY.respondWith((exchange, dify) -> {
             FakeDify.Request request = dify.lastChatRequest();
-            if (!request.path().equals("/v1/chat/completions")) {
+            if (request.path().equals("/v1/embeddings")) {
+                // as an OpenAI server answers: base64 float32 when asked (the npm package asks by default)
+                java.nio.ByteBuffer floats = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0.25f).putFloat(-0.5f).putFloat(1.0f);
+                String vector = request.body().contains("\"base64\"") ? "\"" + java.util.Base64.getEncoder().encodeToString(floats.array()) + "\"" : "[0.25,-0.5,1.0]";
+                FakeDify.error(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":" + vector + "}],"
+                        + "\"model\":\"e\",\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}", java.util.Map.of()).respond(exchange, dify);
+            } else if (!request.path().equals("/v1/chat/completions")) {
                 FakeDify.stream(FakeDify.frames(chatBasic), Duration.ZERO).respond(exchange, dify);
             } else if (request.body().contains("\"tool_call_id\"")) {
                 FakeDify.stream(List.of(OPENAI_CHUNK.formatted("{\"content\":\"18 °C in Paris.\"}", "\"stop\""), "data: [DONE]\n\n"),
@@ -150,7 +156,7 @@ class ClientConformanceTest extends GatewayTestBase {
                 lines.add(JSON.readTree(line));
             }
         }
-        assertThat(lines).as(result.output()).hasSize(6);
+        assertThat(lines).as(result.output()).hasSize(7);
         assertThat(lines.get(0).get("text").asText()).startsWith(ANSWER);
         assertThat(lines.get(0).at("/usage/prompt_tokens").asLong()).isEqualTo(1258);
         assertThat(lines.get(0).get("ids").asInt()).isEqualTo(1);
@@ -173,6 +179,12 @@ class ClientConformanceTest extends GatewayTestBase {
         assertThat(tools.get("name").asText()).isEqualTo("get_weather");
         assertThat(tools.get("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
         assertThat(tools.get("text").asText()).isEqualTo("18 °C in Paris.");
+        JsonNode voice = lines.get(6);
+        assertThat(voice.get("text").asText()).isEqualTo(FakeDify.TRANSCRIPT);
+        assertThat(voice.get("bytes").asInt()).isEqualTo(FakeDify.SPEECH.length);
+        assertThat(voice.get("head").asText()).isEqualTo("ID3");
+        assertThat(voice.get("dimensions").asInt()).isEqualTo(3);
+        assertThat(voice.get("model").asText()).isEqualTo("vllm");
     }
 
     /** An OpenAI chat.completion.chunk frame with a delta and a finish reason (JSON). */

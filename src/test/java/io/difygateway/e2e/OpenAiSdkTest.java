@@ -20,6 +20,10 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.core.JsonValue;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.core.MultipartField;
+import com.openai.models.audio.speech.SpeechCreateParams;
+import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
+import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
 import com.openai.models.models.Model;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -175,5 +179,20 @@ class OpenAiSdkTest extends GatewayTestBase {
         assertThat(embeddings.usage().totalTokens()).isEqualTo(3);
         assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("helpdesk").input("x").build()))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("cannot make embeddings");
+    }
+
+    @Test
+    void voiceThroughADifyApp() throws Exception {
+        TranscriptionCreateResponse transcript = client.audio().transcriptions().create(TranscriptionCreateParams.builder().model("voice")
+                .file(MultipartField.<java.io.InputStream>builder().value(new java.io.ByteArrayInputStream("ID3 fake".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                        .filename("recording.mp3").build()).build());
+        assertThat(transcript.asTranscription().text()).isEqualTo(FakeDify.TRANSCRIPT);
+
+        try (com.openai.core.http.HttpResponse speech = client.audio().speech().create(SpeechCreateParams.builder().model("voice")
+                .input("Your token is reset.").voice("sambert-zhiying-v1").build())) {
+            assertThat(speech.body().readAllBytes()).isEqualTo(FakeDify.SPEECH);
+        }
+        assertThatThrownBy(() -> client.audio().speech().create(SpeechCreateParams.builder().model("helpdesk").input("Hi").voice("alloy").build()))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("does not speak");
     }
 }
