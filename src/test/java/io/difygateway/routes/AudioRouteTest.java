@@ -113,10 +113,11 @@ class AudioRouteTest extends GatewayTestBase {
         assertOpenAiError(transcribe(form("r.mp3", new byte[] {1}, "model", "helpdesk")), 400, "model_not_audio_capable", "speech to text turned off");
         assertOpenAiError(postJson("/v1/audio/speech", "{\"model\":\"local\",\"input\":\"Hi\"}"), 400, "model_not_audio_capable", "has no audio");
         assertOpenAiError(postJson("/v1/audio/speech", "{\"model\":\"voice\",\"input\":\"\"}"), 400, "invalid_value", "input");
+        assertOpenAiError(postJson("/v1/audio/speech", "{\"model\":\"vllm-muted\",\"input\":\"Hi\"}"), 400, "model_not_audio_capable", "audio: false");
         assertOpenAiError(transcribe(form("r.mp3", new byte[] {1}, "model", "nosuch")), 404, "model_not_found", "nosuch");
 
         JsonNode models = JSON.readTree(get("/v1/audio/models").body());
-        assertThat(models.get("models").findValuesAsText("id")).contains("voice", "vllm").doesNotContain("helpdesk", "local", "claude");
+        assertThat(models.get("models").findValuesAsText("id")).contains("voice", "vllm").doesNotContain("helpdesk", "local", "claude", "vllm-muted");
         JsonNode voices = JSON.readTree(get("/v1/audio/voices").body());
         assertThat(voices.get("voices").findValuesAsText("id")).contains("sambert-zhiying-v1", "alloy", "nova");
     }

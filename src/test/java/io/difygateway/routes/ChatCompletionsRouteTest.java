@@ -423,7 +423,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         JsonNode body = json(response.body());
         assertThat(body.get("object").asText()).isEqualTo("list");
         assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline", "summarize", "writer", "strict", "vision", "slowinfo", "oneshot", "tasks", "voice", "patient", "vllm", "local",
-                "claude", "claude-tuned", "azure", "azure-prod");
+                "claude", "claude-tuned", "vllm-muted", "azure", "azure-prod");
         JsonNode helpdesk = body.get("data").get(0);
         assertThat(helpdesk.get("object").asText()).isEqualTo("model");
         assertThat(helpdesk.get("owned_by").asText()).isEqualTo("dify");

@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
  * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
  * deployments), the last six also served by the fake, and {@code voice} (a chat app with speech to text and text to
- * speech on).
+ * speech on) and {@code vllm-muted} (the OpenAI-compatible server with audio: false).
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -123,6 +123,9 @@ public abstract class GatewayTestBase {
         otherBackend(registry, "claude-tuned", "anthropic", "sk-ant-test-key", "claude-haiku-4-5");
         registry.add("gateway.models.claude-tuned.options.max-tokens", () -> "1024");
         registry.add("gateway.models.claude-tuned.options.anthropic-version", () -> "2023-01-01");
+        registry.add("gateway.models.vllm-muted.backend", () -> "openai");
+        registry.add("gateway.models.vllm-muted.base-url", DIFY::baseUrl);
+        registry.add("gateway.models.vllm-muted.audio", () -> "false");
         otherBackend(registry, "azure", "azure-openai", "azure-test-key", "gpt-4o");
         registry.add("gateway.models.azure.options.api-version", () -> "2025-01-01-preview");
         otherBackend(registry, "azure-prod", "azure-openai", "azure-test-key", null);
