@@ -22,7 +22,6 @@ import io.difygateway.conversation.Conversation;
 import io.difygateway.conversation.ConversationTracker;
 import io.difygateway.errors.OpenAiException;
 import io.difygateway.frontdoor.AudioRequests;
-import io.difygateway.frontdoor.AudioSteps;
 import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.observability.GatewayMetrics;
 import io.difygateway.upstream.AudioTypes;
@@ -94,7 +93,7 @@ public class DifySteps {
             ModelDefinition model = model(exchange);
             DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
             if (audio == null || !audio.speechToText()) {
-                throw AudioSteps.notAudioCapable(model, true);
+                throw OpenAiException.modelNotAudioCapable(model.id(), true, "its Dify app has speech to text turned off.");
             }
             AudioRequests.TranscriptionRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.TranscriptionRequest.class);
             if (request.audio().length > DIFY_AUDIO_LIMIT) {
@@ -125,7 +124,7 @@ public class DifySteps {
             ModelDefinition model = model(exchange);
             DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
             if (audio == null || !audio.textToSpeech()) {
-                throw AudioSteps.notAudioCapable(model, false);
+                throw OpenAiException.modelNotAudioCapable(model.id(), false, "its Dify app has text to speech turned off.");
             }
             AudioRequests.SpeechRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.SpeechRequest.class);
             ObjectNode body = json.createObjectNode().put("text", request.input()).put("user", exchange.getVariable(END_USER, String.class));

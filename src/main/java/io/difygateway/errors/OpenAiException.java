@@ -39,6 +39,12 @@ public class OpenAiException extends RuntimeException {
         return new OpenAiException(400, "invalid_request_error", param == null ? null : "invalid_value", param, message);
     }
 
+    /** 400 for a model that does not do this kind of audio; {@code why} completes "Model 'x' does not speak: ...". */
+    public static OpenAiException modelNotAudioCapable(String model, boolean transcription, String why) {
+        return new OpenAiException(400, "invalid_request_error", "model_not_audio_capable", "model",
+                "Model '" + model + "' does not " + (transcription ? "transcribe audio" : "speak") + ": " + why);
+    }
+
     /** 404 for a model id that is not configured. */
     public static OpenAiException modelNotFound(String model) {
         return new OpenAiException(404, "invalid_request_error", "model_not_found", "model",

@@ -1,6 +1,7 @@
 package io.difygateway.frontdoor;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
@@ -122,7 +123,7 @@ public class AudioRequests {
 
     private static String field(HttpServletRequest request, String name) throws IOException, ServletException {
         Part part = request.getPart(name);
-        return part == null ? null : new String(part.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return part == null ? null : new String(part.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }
 
     private static String text(JsonNode node) {

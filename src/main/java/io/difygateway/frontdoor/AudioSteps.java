@@ -158,12 +158,10 @@ public class AudioSteps {
                 .toList();
     }
 
-    /** A 400 for a model that does not do this kind of audio. */
-    public static OpenAiException notAudioCapable(ModelDefinition model, boolean transcription) {
-        return new OpenAiException(400, "invalid_request_error", "model_not_audio_capable", "model", "Model '" + model.id() + "' does not "
-                + (transcription ? "transcribe audio" : "speak") + ("dify".equals(model.backend())
-                ? ": its Dify app has " + (transcription ? "speech to text" : "text to speech") + " turned off (or audio: false is set)."
-                : !model.audio() ? ": it is configured with audio: false." : ": its backend (" + model.backend() + ") has no audio."));
+    /** A 400 for a model that does not do this kind of audio: configured so, or its backend has none. */
+    private static OpenAiException notAudioCapable(ModelDefinition model, boolean transcription) {
+        return OpenAiException.modelNotAudioCapable(model.id(), transcription, !model.audio() ? "it is configured with audio: false."
+                : "its backend (" + model.backend() + ") has no audio.");
     }
 
     private static Caller caller(Exchange exchange) {

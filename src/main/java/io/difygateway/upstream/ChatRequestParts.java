@@ -6,6 +6,7 @@ import static io.difygateway.frontdoor.GatewayVariables.MODEL_ID;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -97,7 +98,7 @@ public class ChatRequestParts implements Processor {
     public void setMessageFormat(String format) {
         String name = format == null || format.isBlank() ? "text" : format.trim();
         try {
-            messageFormat = MessageFormat.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            messageFormat = MessageFormat.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("The parameter messageFormat must be text, ollama or anthropic, not '" + name + "'", e);
         }
