@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 public class ModelRegistry {
 
     /** Dify app types the dify backend serves. */
-    public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "advanced-chat", "completion", "workflow");
+    public static final Set<String> DIFY_APP_TYPES = Set.of("chat", "agent-chat", "agent", "advanced-chat", "completion", "workflow");
     public static final String DEMO_MODEL_ID = "demo";
     public static final String DEMO_PATH = "/demo/dify/v1";
     /** The warm-up model's id, in metrics; requests name it by {@link #warmUpModelName()}, which changes on every start. */

@@ -4,6 +4,8 @@ package io.difygateway.dify;
 public enum DifyAppType {
     CHAT("chat", "/chat-messages", "/chat-messages/%s/stop"),
     AGENT_CHAT("agent-chat", "/chat-messages", "/chat-messages/%s/stop"),
+    /** The Agent apps of Dify 1.16 ({@code mode: agent}): streamed with agent_message, closed by one full message. */
+    AGENT("agent", "/chat-messages", "/chat-messages/%s/stop"),
     ADVANCED_CHAT("advanced-chat", "/chat-messages", "/chat-messages/%s/stop"),
     COMPLETION("completion", "/completion-messages", "/completion-messages/%s/stop"),
     WORKFLOW("workflow", "/workflows/run", "/workflows/tasks/%s/stop");
@@ -40,6 +42,6 @@ public enum DifyAppType {
 
     /** Chat-family apps take a top-level {@code query} and keep conversations. */
     public boolean isChat() {
-        return this == CHAT || this == AGENT_CHAT || this == ADVANCED_CHAT;
+        return this == CHAT || this == AGENT_CHAT || this == AGENT || this == ADVANCED_CHAT;
     }
 }

@@ -18,7 +18,8 @@ public class DifyErrorMapper {
 
     /** Dify 400 codes that mean the app or its model provider is misconfigured: the client cannot fix them. */
     private static final Set<String> APP_CONFIGURATION_CODES = Set.of(
-            "not_chat_app", "app_unavailable", "provider_not_initialize", "model_currently_not_support");
+            "not_chat_app", "not_completion_app", "not_workflow_app", "app_unavailable", "agent_not_published", "provider_not_initialize",
+            "model_currently_not_support");
 
     /** Dify's code for a model provider without quota, in an HTTP error body and in an in-stream error event. */
     static final String QUOTA_EXCEEDED = "provider_quota_exceeded";

@@ -70,7 +70,12 @@ public class DifyEventMapper {
         String type = frame.path("event").asText("");
         JsonNode data = frame.path("data");
         switch (type) {
-            case "message_replace" -> events.add(new CompletionEvent.ReplaceAnswer(frame.path("answer").asText("")));
+            case "message_replace" -> {
+                // the newest chatflow failure replaces the answer before workflow_finished(failed), which ends it as a failure
+                if (!"workflow_resumption_terminal".equals(frame.path("reason").asText())) {
+                    events.add(new CompletionEvent.ReplaceAnswer(frame.path("answer").asText("")));
+                }
+            }
             case "text_replace" -> events.add(new CompletionEvent.ReplaceAnswer(data.path("text").asText("")));
             case "text_chunk" -> text(events, state, data.path("text"));
             case "message_file" -> {
@@ -96,19 +101,31 @@ public class DifyEventMapper {
             }
             case "iteration_started", "loop_started" -> {
                 if (state.decorate && state.model.dify().workflowProgress()) {
-                    int length = data.path("metadata").path("iterator_length").asInt(0);
+                    JsonNode metadata = data.path("metadata"); // iteration_length since Dify's new engine, iterator_length before
+                    int length = metadata.path(metadata.has("iteration_length") ? "iteration_length" : "iterator_length").asInt(0);
                     events.add(new CompletionEvent.Reasoning(("iteration_started".equals(type) ? "Iterating: " : "Looping: ")
                             + data.path("title").asText("a step") + (length > 0 ? " (" + length + " items)" : "") + "\n\n"));
                 }
             }
             case "node_finished" -> nodeFinished(events, state, data);
             case "workflow_finished" -> workflowFinished(events, state, data);
-            case "human_input_required" -> state.waitingForm = data.path("node_title").asText(null);
+            case "human_input_required" -> {
+                state.waitingForm = data.path("node_title").asText(null);
+                if (state.appType == DifyAppType.AGENT) {
+                    events.add(new CompletionEvent.Text(agentWaitingNotice(data)));
+                }
+            }
             case "workflow_paused" -> events.add(new CompletionEvent.Text(pausedNotice(state)));
             case "error" -> events.add(new CompletionEvent.Failure(inStreamError(frame)));
             default -> {
                 // a string answer is text whatever the event says (message, agent_message, future names);
-                // audio (tts_*), agent_log, workflow_started and the like are not shown
+                // audio (tts_*), agent_log, workflow_started and the like are not shown. An Agent app (Dify 1.16) closes
+                // its turn with one message repeating what its agent_message events streamed
+                if ("agent_message".equals(type)) {
+                    state.agentMessageSeen = true;
+                } else if ("message".equals(type) && state.appType == DifyAppType.AGENT && state.agentMessageSeen) {
+                    return events;
+                }
                 if (frame.path("answer").isTextual() && !type.startsWith("tts")) {
                     text(events, state, frame.get("answer"));
                 }
@@ -142,6 +159,7 @@ public class DifyEventMapper {
         JsonNode metadata = frame.path("metadata");
         JsonNode usage = metadata.path("usage");
         if (usage.isObject()) {
+            state.endUsageSeen = true;
             events.add(new CompletionEvent.Usage(usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong()));
         }
         if (state.decorate && state.model.dify().citations()) {
@@ -180,10 +198,16 @@ public class DifyEventMapper {
     private void agentThought(List<CompletionEvent> events, DifyStreamState state, JsonNode frame) {
         String id = frame.path("id").asText("");
         String tool = frame.path("tool").asText("");
+        String thought = frame.path("thought").asText("").strip();
         if (tool.isEmpty()) {
+            // an Agent app's (Dify 1.16) thinking rows have no tool; agent-chat's final round repeats the answer there
+            if (state.appType == DifyAppType.AGENT && !thought.isEmpty() && !thought.equals(state.thoughtsShown.get(id))) {
+                String shown = state.thoughtsShown.getOrDefault(id, "");
+                state.thoughtsShown.put(id, thought);
+                events.add(new CompletionEvent.Reasoning((thought.startsWith(shown) ? thought.substring(shown.length()) : "\n" + thought).strip() + "\n\n"));
+            }
             return;
         }
-        String thought = frame.path("thought").asText("").strip();
         if (!thought.isEmpty() && !thought.equals(state.thoughtsShown.get(id))) {
             String shown = state.thoughtsShown.getOrDefault(id, "");
             String fresh = thought.startsWith(shown) ? thought.substring(shown.length()) : "\n" + thought;
@@ -222,18 +246,23 @@ public class DifyEventMapper {
     }
 
     private void nodeFinished(List<CompletionEvent> events, DifyStreamState state, JsonNode data) {
-        if ("failed".equals(data.path("status").asText())) {
+        // a step inside an iteration or loop may fail while the run goes on (error mode continue-on-error or
+        // remove-abnormal-output): only a failure outside them, or workflow_finished failed, ends the answer
+        boolean inside = data.hasNonNull("iteration_id") && !data.get("iteration_id").asText().isEmpty()
+                || data.hasNonNull("loop_id") && !data.get("loop_id").asText().isEmpty();
+        if ("failed".equals(data.path("status").asText()) && !inside) {
             String error = data.path("error").asText("");
             events.add(new CompletionEvent.Failure(new OpenAiException(502, "server_error", "workflow_failed", null,
                     "The Dify workflow failed at step '" + data.path("title").asText("?") + "'"
                             + (error.isEmpty() ? "." : ": " + error), OpenAiException.NO_RETRY)));
             return;
         }
-        JsonNode usage = data.path("outputs").path("usage");
-        if ("llm".equals(data.path("node_type").asText()) && usage.isObject()) {
-            state.llmUsageSeen = true;
-            state.llmPromptTokens += usage.path("prompt_tokens").asLong();
-            state.llmCompletionTokens += usage.path("completion_tokens").asLong();
+        // every node that reports usage counts: llm, agent, question-classifier, parameter-extractor, knowledge retrieval
+        JsonNode usage = data.path("outputs").path("usage").isObject() ? data.path("outputs").path("usage") : data.path("process_data").path("usage");
+        if (usage.isObject()) {
+            state.nodeUsageSeen = true;
+            state.nodePromptTokens += usage.path("prompt_tokens").asLong();
+            state.nodeCompletionTokens += usage.path("completion_tokens").asLong();
         }
     }
 
@@ -246,17 +275,28 @@ public class DifyEventMapper {
             return;
         }
         if (state.appType != DifyAppType.WORKFLOW) {
-            return; // chatflow: the answer came as message events, usage comes with message_end
+            // chatflow: the answer came as message events, usage with message_end; without it, the run's total
+            if (!state.endUsageSeen && data.path("total_tokens").asLong() > 0) {
+                events.add(new CompletionEvent.Usage(0, data.path("total_tokens").asLong()));
+            }
+            return;
         }
         if (!state.textSeen && !"stopped".equals(status)) {
             events.add(new CompletionEvent.Text(WorkflowOutputs.render(data.path("outputs"), state.model.dify().outputVariable(), json)));
         }
-        if (state.llmUsageSeen) {
-            events.add(new CompletionEvent.Usage(state.llmPromptTokens, state.llmCompletionTokens));
+        if (state.nodeUsageSeen) {
+            events.add(new CompletionEvent.Usage(state.nodePromptTokens, state.nodeCompletionTokens));
         } else if (data.path("total_tokens").asLong() > 0) {
             // workflow runs report only a total: count it as completion tokens
             events.add(new CompletionEvent.Usage(0, data.path("total_tokens").asLong()));
         }
+    }
+
+    private static String agentWaitingNotice(JsonNode data) {
+        String title = data.path("node_title").asText("");
+        String form = data.path("form_content").asText("").strip();
+        String asked = "The agent is waiting for input" + (title.isEmpty() ? "" : " (" + title + ")") + (form.isEmpty() ? "" : ": " + shorten(form, MAX_QUOTE));
+        return "\n\n*" + asked + (asked.matches(".*[.?!…]$") ? "" : ".") + " It cannot be given through this chat: answer it in Dify.*";
     }
 
     private static String pausedNotice(DifyStreamState state) {

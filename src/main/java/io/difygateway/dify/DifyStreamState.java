@@ -19,9 +19,13 @@ public final class DifyStreamState {
     final String origin;
     boolean idsSeen;
     boolean textSeen;
-    long llmPromptTokens;
-    long llmCompletionTokens;
-    boolean llmUsageSeen;
+    long nodePromptTokens;
+    long nodeCompletionTokens;
+    boolean nodeUsageSeen;
+    /** Whether message_end reported the usage (a chatflow without it takes workflow_finished's total). */
+    boolean endUsageSeen;
+    /** Whether an Agent app streamed its answer as agent_message: its closing message repeats it and is not shown. */
+    boolean agentMessageSeen;
     String waitingForm;
     /** Agent thought ids whose tool call, observation and thought text were already shown. */
     final Set<String> toolCallsShown = new HashSet<>();

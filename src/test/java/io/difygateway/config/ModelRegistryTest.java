@@ -70,7 +70,7 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> new ModelRegistry(with("helpdesk", dify("http://d/v1", "k", "chatbot"))))
                 .isInstanceOfSatisfying(GatewayConfigException.class, e -> {
                     assertThat(e.getMessage()).contains("gateway.models.helpdesk.app-type 'chatbot'");
-                    assertThat(e.action()).contains("advanced-chat, agent-chat, chat");
+                    assertThat(e.action()).contains("advanced-chat, agent, agent-chat, chat");
                 });
     }
 

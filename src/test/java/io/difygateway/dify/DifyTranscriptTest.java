@@ -66,7 +66,14 @@ class DifyTranscriptTest {
                 new Case("workflow-outputs-only", "workflow-outputs-only", defaults("workflow")),
                 new Case("workflow-outputs-only-routing", "workflow-outputs-only", model("workflow", ReasoningMode.REASONING_CONTENT, false, true, "routing")),
                 new Case("workflow-failed", "workflow-failed", defaults("workflow")),
-                new Case("workflow-human-input", "workflow-human-input", defaults("workflow"))
+                new Case("workflow-human-input", "workflow-human-input", defaults("workflow")),
+                new Case("workflow-iteration-child-failed", "workflow-iteration-child-failed", defaults("workflow")),
+                new Case("workflow-iteration-child-failed-progress", "workflow-iteration-child-failed",
+                        model("workflow", ReasoningMode.REASONING_CONTENT, true, true, null)),
+                new Case("agent-app", "agent-app", defaults("agent")),
+                new Case("agent-app-ask-human", "agent-app-ask-human", defaults("agent")),
+                new Case("advanced-chat-failed-newest", "advanced-chat-failed-newest", defaults("advanced-chat")),
+                new Case("advanced-chat-no-message-end", "advanced-chat-no-message-end", defaults("advanced-chat"))
         ).map(Arguments::of);
     }
 
