@@ -49,14 +49,17 @@ public class DifyAppCatalog implements ModelDescriptions {
         return registry.all().stream().filter(model -> "dify".equals(model.backend())).toList();
     }
 
-    /** True when a request should read the app's metadata first: never read, and no recent failed attempt. */
+    /**
+     * True when a request should read the app's metadata first: not read yet, and no recent failed attempt (a read in
+     * progress elsewhere, the background refresh's, does not count: the request reads too rather than go on without).
+     */
     public boolean needsRead(ModelDefinition model) {
         DifyAppMetadata known = apps.get(model.id());
         if (known != null && known.inputForm() != null) {
             return false;
         }
         Instant attempt = lastAttempt.get(model.id());
-        return attempt == null || attempt.plus(RETRY_AFTER_FAILURE).isBefore(clock.instant());
+        return attempt == null || !lastFailure.containsKey(model.id()) || attempt.plus(RETRY_AFTER_FAILURE).isBefore(clock.instant());
     }
 
     /** Marks the start of a read. */

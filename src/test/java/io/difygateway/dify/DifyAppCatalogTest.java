@@ -52,4 +52,10 @@ class DifyAppCatalogTest {
         assertThat(catalog.needsRead(MODEL)).isTrue();
         assertThat(catalog.metadata(MODEL).inputForm()).isNull();
     }
+
+    @Test
+    void aReadInProgressElsewhereDoesNotLetARequestGoOnWithoutTheApp() {
+        catalog.reading(MODEL); // the background refresh has started reading, nothing is known yet
+        assertThat(catalog.needsRead(MODEL)).as("the request reads the app itself").isTrue();
+    }
 }
