@@ -171,7 +171,11 @@ public final class ChatCompletion {
         } else if (event instanceof CompletionEvent.Finish finish) {
             finishReason = finish.reason();
         } else if (event instanceof CompletionEvent.KeepAlive) {
-            keepAlive();
+            // a backend's own keep-alive (Dify pings first thing on its event bus) must not commit the response: an early
+            // failure stays a real HTTP error; a long silence before any content is the watchdog's to bridge
+            if (committed) {
+                keepAlive();
+            }
         } else if (event instanceof CompletionEvent.UpstreamIds ids) {
             if (upstreamTaskId == null) {
                 upstreamTaskId = ids.taskId();

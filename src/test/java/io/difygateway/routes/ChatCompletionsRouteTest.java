@@ -183,8 +183,16 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         JsonNode usage = chunks.get(chunks.size() - 1);
         assertThat(usage.get("choices").isEmpty()).isTrue();
         assertThat(usage.at("/usage/prompt_tokens").asLong()).isPositive();
-        assertThat(response.body()).endsWith("data: [DONE]\n\n").contains(": keep-alive\n\n");
+        assertThat(response.body()).endsWith("data: [DONE]\n\n").as("Dify's first ping does not commit the response")
+                .doesNotContain(": keep-alive");
         assertThat(response.body()).doesNotContain("workflow_started").doesNotContain("\"event\"");
+    }
+
+    @Test
+    void aChatflowThatFailsAfterItsFirstPingIsARealHttpErrorForAStreamingClient() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("advanced-chat-failed.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("flow", true, "Refunds?"));
+        assertOpenAiError(response, 502, "workflow_failed", "Rate limit reached");
     }
 
     @Test

@@ -74,11 +74,21 @@ public final class TranscriptReplay {
         assertGolden(golden, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
     }
 
+    /** The bytes a streaming client gets; a failure before anything was sent is an HTTP error, its status and body. */
     private String stream(InputStream in) {
         BufferSseOutput output = new BufferSseOutput();
         ChatCompletion completion = new ChatCompletion("chatcmpl-test", 1700000000L, "helpdesk", true, true, reasoning, output, JSON);
         feed(in, completion);
-        assertThat(completion.finish()).isNull();
+        try {
+            assertThat(completion.finish()).isNull();
+        } catch (OpenAiException e) {
+            assertThat(completion.isCommitted()).as("only a failure before the first byte is an HTTP error").isFalse();
+            try {
+                return "HTTP " + e.status() + "\n" + JSON.writeValueAsString(e.toError().envelope()) + "\n";
+            } catch (IOException notJson) {
+                throw new IllegalStateException(notJson);
+            }
+        }
         assertThat(output.isClosed()).as("the response is ended").isTrue();
         return output.text();
     }
