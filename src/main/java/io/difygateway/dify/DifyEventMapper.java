@@ -30,6 +30,8 @@ public class DifyEventMapper {
     private static final Logger LOG = LoggerFactory.getLogger(DifyEventMapper.class);
     private static final int MAX_OBSERVATION = 1000;
     private static final int MAX_QUOTE = 200;
+    /** The events after which a Dify stream is complete: the text is whole (message_end), the run is over or paused. */
+    private static final Set<String> TERMINAL_EVENTS = Set.of("message_end", "workflow_finished", "workflow_paused");
     /** Nodes whose start is not worth a progress line. */
     private static final Set<String> QUIET_NODES = Set.of("start", "end", "answer");
 
@@ -52,6 +54,12 @@ public class DifyEventMapper {
         if (!event.hasData()) {
             return List.of(CompletionEvent.KEEP_ALIVE); // "event: ping" has no data line
         }
+        if (event.id() != null) {
+            if (!state.eventIds.add(event.id())) {
+                return List.of(); // already shown before the stream was resumed
+            }
+            state.lastEventId = event.id();
+        }
         JsonNode frame;
         try {
             frame = json.readTree(event.data());
@@ -69,6 +77,12 @@ public class DifyEventMapper {
         }
         String type = frame.path("event").asText("");
         JsonNode data = frame.path("data");
+        if (state.workflowRunId == null && frame.path("workflow_run_id").isTextual()) {
+            state.workflowRunId = frame.get("workflow_run_id").asText();
+        }
+        if (TERMINAL_EVENTS.contains(type)) {
+            state.terminalSeen = true;
+        }
         switch (type) {
             case "message_replace" -> {
                 // the newest chatflow failure replaces the answer before workflow_finished(failed), which ends it as a failure

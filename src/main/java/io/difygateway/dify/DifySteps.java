@@ -10,6 +10,8 @@ import static io.difygateway.frontdoor.GatewayVariables.MODEL;
 import static io.difygateway.frontdoor.GatewayVariables.TRANSCRIPT;
 
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +28,7 @@ import io.difygateway.frontdoor.ChatCompletionRequest;
 import io.difygateway.observability.GatewayMetrics;
 import io.difygateway.upstream.AudioTypes;
 import io.difygateway.upstream.BackendSteps;
+import io.difygateway.sse.UpstreamEvents;
 import io.difygateway.upstream.EventMapper;
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
@@ -79,6 +82,11 @@ public class DifySteps {
             metrics.toolsIgnored(model.id());
         };
     }
+
+    /** Exchange variable: this run's {@link DifyStreamState}, for resuming a cut stream and checking its end. */
+    static final String DIFY_STREAM = "difyStream";
+    /** Most times a cut chatflow or workflow stream is read again. */
+    static final int MAX_RESUMES = 2;
 
     /** Dify's limit for an uploaded audio file. */
     private static final long DIFY_AUDIO_LIMIT = 30L * 1024 * 1024;
@@ -198,8 +206,75 @@ public class DifySteps {
     Processor difyEventMapping(DifyEventMapper mapper) {
         return exchange -> {
             DifyStreamState state = mapper.open(model(exchange), backgroundTask(exchange));
+            exchange.setVariable(DIFY_STREAM, state);
             exchange.setVariable(BackendSteps.EVENT_MAPPER, (EventMapper) event -> mapper.map(event, state));
         };
+    }
+
+    /**
+     * difyStream, completion → true when a chatflow or workflow stream ended before its end (a worker drained, a
+     * Redis-backed stream closed after 300 s idle) and can be read again: its run is known, the answer goes on, at most
+     * twice.
+     */
+    @Bean
+    Predicate difyStreamResumable() {
+        return exchange -> {
+            DifyStreamState state = exchange.getVariable(DIFY_STREAM, DifyStreamState.class);
+            return state != null && !state.terminalSeen && state.workflowRunId != null && state.resumes < MAX_RESUMES
+                    && (state.appType == DifyAppType.ADVANCED_CHAT || state.appType == DifyAppType.WORKFLOW)
+                    && !exchange.getVariable(COMPLETION, ChatCompletion.class).isOver();
+        };
+    }
+
+    /** difyStream, model, endUser → upstreamUrl, upstreamQuery, upstreamMethod: GET the run's events after the last cursor; counted. */
+    @Bean
+    Processor difyResumeRequest(GatewayMetrics metrics) {
+        return exchange -> {
+            DifyStreamState state = exchange.getVariable(DIFY_STREAM, DifyStreamState.class);
+            state.resumes++;
+            metrics.streamResumed(model(exchange).id());
+            exchange.getMessage().setBody(null);
+            exchange.setVariable(BackendSteps.UPSTREAM_URL, model(exchange).baseUrl() + "/workflow/" + encode(state.workflowRunId) + "/events");
+            exchange.setVariable(BackendSteps.UPSTREAM_QUERY, "user=" + encode(exchange.getVariable(END_USER, String.class))
+                    + (state.lastEventId == null ? "" : "&cursor=" + encode(state.lastEventId)));
+            exchange.setVariable(BackendSteps.UPSTREAM_METHOD, "GET");
+        };
+    }
+
+    /** status, Content-Type, body → true for the run's event stream; anything else (no such endpoint: older Dify) is dropped. */
+    @Bean
+    Predicate difyResumeOpened() {
+        return exchange -> {
+            Integer status = status(exchange);
+            String type = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+            if (status != null && status >= 200 && status < 300 && type != null && type.startsWith("text/event-stream")) {
+                return true;
+            }
+            UpstreamEvents.abort(body(exchange));
+            exchange.getVariable(DIFY_STREAM, DifyStreamState.class).resumes = MAX_RESUMES;
+            return false;
+        };
+    }
+
+    /**
+     * difyStream, completion → a stream that ended before its end fails with 502 upstream_stream_truncated, never a
+     * clean stop on a partial answer.
+     */
+    @Bean
+    Processor difyCheckStreamEnded() {
+        return exchange -> {
+            DifyStreamState state = exchange.getVariable(DIFY_STREAM, DifyStreamState.class);
+            ChatCompletion completion = exchange.getVariable(COMPLETION, ChatCompletion.class);
+            if (state != null && !state.terminalSeen && !completion.isOver()) {
+                completion.fail(new OpenAiException(502, "server_error", "upstream_stream_truncated", null, "The answer of the Dify app behind model '"
+                        + model(exchange).id() + "' ended before its end" + (state.resumes > 0 ? ", and could not be resumed." : ".")
+                        + " What was sent is incomplete.", OpenAiException.NO_RETRY));
+            }
+        };
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 
     /** conversation, chatRequest, completion → what the Dify conversation has now seen (nothing after a failure). */

@@ -27,6 +27,16 @@ public final class DifyStreamState {
     /** Whether an Agent app streamed its answer as agent_message: its closing message repeats it and is not shown. */
     boolean agentMessageSeen;
     String waitingForm;
+    /** Whether the stream's end came (message_end, workflow_finished, workflow_paused): without it the answer was cut. */
+    boolean terminalSeen;
+    /** A chatflow's or workflow's run, whose events can be read again after a cut ({@code GET /workflow/{id}/events}). */
+    String workflowRunId;
+    /** The last event's cursor ({@code id:}), to resume after. */
+    String lastEventId;
+    /** The cursors seen, so that resumed events already shown are skipped. */
+    final Set<String> eventIds = new HashSet<>();
+    /** How often the stream was resumed. */
+    int resumes;
     /** Agent thought ids whose tool call, observation and thought text were already shown. */
     final Set<String> toolCallsShown = new HashSet<>();
     final Set<String> observationsShown = new HashSet<>();

@@ -71,6 +71,12 @@ public class GatewayMetrics {
                 .tags("model", model).register(registry).increment();
     }
 
+    /** A backend stream that ended before its end was read again (Dify's run events). */
+    public void streamResumed(String model) {
+        Counter.builder("gateway.stream.resumes").description("Backend streams read again after they ended early")
+                .tags("model", model).register(registry).increment();
+    }
+
     /** A request refused by a rate limit. */
     public void rateLimited(Caller caller, ModelDefinition model, String limit) {
         Counter.builder("gateway.rate.limit.rejections").description("Requests refused by a rate limit")

@@ -34,6 +34,8 @@ public final class SseEventReader {
     private boolean eof;
 
     private String eventField;
+
+    private String idField;
     private StringBuilder data;
 
     /**
@@ -104,7 +106,8 @@ public final class SseEventReader {
                 data.append(value);
             }
             case "event" -> eventField = value;
-            default -> { /* id, retry and unknown fields carry nothing we use */ }
+            case "id" -> idField = value;
+            default -> { /* retry and unknown fields carry nothing we use */ }
         }
     }
 
@@ -112,9 +115,10 @@ public final class SseEventReader {
         if (eventField == null && data == null) {
             return null;
         }
-        SseEvent event = new SseEvent(eventField, data == null ? null : data.toString());
+        SseEvent event = new SseEvent(eventField, data == null ? null : data.toString(), idField);
         eventField = null;
         data = null;
+        idField = null;
         return event;
     }
 

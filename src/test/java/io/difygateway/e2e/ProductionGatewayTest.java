@@ -122,7 +122,9 @@ class ProductionGatewayTest {
     }
 
     private static List<String> words(int count, Duration gap) {
-        return IntStream.range(0, count).mapToObj(i -> FakeDify.messageFrame("task-prod-" + i, "w" + i + " ")).toList();
+        List<String> frames = new java.util.ArrayList<>(IntStream.range(0, count).mapToObj(i -> FakeDify.messageFrame("task-prod-" + i, "w" + i + " ")).toList());
+        frames.add(FakeDify.messageEndFrame("task-prod-end"));
+        return frames;
     }
 
     private static void answerQuickly() {

@@ -196,11 +196,16 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
     }
 
     @Test
-    void aStreamThatEndsWithoutMessageEndStillFinishes() throws Exception {
+    void aStreamThatEndsWithoutMessageEndEndsWithAnErrorNotACleanStop() throws Exception {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-no-message-end.sse"), Duration.ZERO));
         HttpResponse<String> response = postJson("/v1/chat/completions", chat("helpdesk", true, "hi"));
-        assertThat(content(chunks(response.body()))).isEqualTo("Partial answer only");
+        List<JsonNode> chunks = chunks(response.body());
+        assertThat(content(chunks)).isEqualTo("Partial answer only");
+        assertThat(chunks.get(chunks.size() - 1).at("/error/code").asText()).isEqualTo("upstream_stream_truncated");
+        assertThat(chunks).noneMatch(chunk -> "stop".equals(chunk.at("/choices/0/finish_reason").asText()));
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-no-message-end.sse"), Duration.ZERO));
+        assertOpenAiError(postJson("/v1/chat/completions", chat("helpdesk", false, "hi")), 502, "upstream_stream_truncated", "ended before its end");
     }
 
     @Test
@@ -448,7 +453,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
     @Test
     void clientToolsAreLeftOutForDifyAndCountedOrRefusedAsTheModelSays() throws Exception {
         String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_current_timestamp\",\"parameters\":{\"type\":\"object\"}}}]";
-        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t1", "It is noon.")), Duration.ZERO));
+        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t1", "It is noon."), FakeDify.messageEndFrame("t1")), Duration.ZERO));
         HttpResponse<String> answered = postJson("/v1/chat/completions",
                 "{\"model\":\"helpdesk\",\"stream\":false," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"}]}");
         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
@@ -461,7 +466,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         assertOpenAiError(refused, 400, "tools_not_supported", "cannot call the client's tools");
         assertThat(JSON.readTree(refused.body()).at("/error/param").asText()).isEqualTo("tools");
         assertThat(DIFY.chatRequests()).as("Dify was not called").hasSize(calls);
-        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t2", "Noon.")), Duration.ZERO));
+        DIFY.respondWith(FakeDify.stream(List.of(FakeDify.messageFrame("t2", "Noon."), FakeDify.messageEndFrame("t2")), Duration.ZERO));
         assertThat(postJson("/v1/chat/completions", "{\"model\":\"oneshot\",\"tools\":[],\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"}]}")
                 .statusCode()).as("an empty tools list is no tools").isEqualTo(200);
     }

@@ -8,12 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.support.FakeDify;
+import io.difygateway.support.OpenAiStreams;
 import io.difygateway.support.GatewayTestBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,9 +75,8 @@ class DifyAppsRouteTest extends GatewayTestBase {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("workflow-failed.sse"), Duration.ZERO));
         assertOpenAiError(postJson("/v1/chat/completions", chat("summarize", false, "x")), 502, "workflow_failed",
                 "Reached maximum retries");
-        HttpResponse<String> streamed = postJson("/v1/chat/completions", chat("summarize", true, "x"));
-        assertThat(chunks(streamed.body()).get(chunks(streamed.body()).size() - 1).at("/error/message").asText())
-                .contains("Fetch CRM");
+        // nothing but Dify's first ping came before the failure: a streaming client gets the HTTP error too
+        assertOpenAiError(postJson("/v1/chat/completions", chat("summarize", true, "x")), 502, "workflow_failed", "Fetch CRM");
     }
 
     @Test
@@ -205,5 +206,43 @@ class DifyAppsRouteTest extends GatewayTestBase {
                 assertThat(model.get("name").asText()).isEqualTo("slowinfo");
             }
         }
+    }
+
+    private static String workflowFrame(String id, String event, String data) {
+        return "id: " + id + "\ndata: {\"event\":\"" + event + "\",\"workflow_run_id\":\"run-77\",\"task_id\":\"task-77\",\"data\":" + data + "}\n\n";
+    }
+
+    @Test
+    void aWorkflowStreamCutBeforeItsEndIsResumedFromTheLastCursor() throws Exception {
+        DIFY.respondWith(FakeDify.stream(List.of(workflowFrame("1-0", "workflow_started", "{\"id\":\"run-77\"}"),
+                workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}")), Duration.ZERO));
+        DIFY.resumeWith(FakeDify.stream(List.of(workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}"),
+                workflowFrame("3-0", "text_chunk", "{\"text\":\"30 days.\"}"),
+                workflowFrame("4-0", "workflow_finished", "{\"status\":\"succeeded\",\"outputs\":{},\"total_tokens\":9}")), Duration.ZERO));
+        int resumes = DIFY.resumeRequests().size();
+        try {
+            HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", true, "Refunds?"));
+            List<JsonNode> chunks = OpenAiStreams.chunks(response.body());
+            assertThat(OpenAiStreams.content(chunks)).as("the repeated event is shown once").isEqualTo("Refunds within 30 days.");
+            assertThat(chunks).anyMatch(chunk -> "stop".equals(chunk.at("/choices/0/finish_reason").asText()));
+            FakeDify.Request resume = DIFY.resumeRequests().get(resumes);
+            assertThat(resume.path()).isEqualTo("/v1/workflow/run-77/events");
+            assertThat(resume.query()).isEqualTo("user=gateway-test-user&cursor=2-0");
+            assertThat(resume.header("Authorization")).isEqualTo("Bearer app-workflow-secret");
+        } finally {
+            DIFY.resumeWith(FakeDify.error(404, "{\"code\": \"not_found\", \"status\": 404}", java.util.Map.of()));
+        }
+    }
+
+    @Test
+    void aCutStreamThatCannotBeResumedEndsWithAnError() throws Exception {
+        DIFY.respondWith(FakeDify.stream(List.of(workflowFrame("1-0", "workflow_started", "{\"id\":\"run-77\"}"),
+                workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}")), Duration.ZERO));
+        int resumes = DIFY.resumeRequests().size();
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", true, "Refunds?"));
+        List<JsonNode> chunks = OpenAiStreams.chunks(response.body());
+        assertThat(chunks.get(chunks.size() - 1).at("/error/code").asText()).isEqualTo("upstream_stream_truncated");
+        assertThat(chunks.get(chunks.size() - 1).at("/error/message").asText()).contains("could not be resumed");
+        assertThat(DIFY.resumeRequests()).as("an endpoint that is not there is asked once").hasSize(resumes + 1);
     }
 }

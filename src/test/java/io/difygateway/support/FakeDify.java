@@ -77,6 +77,9 @@ public final class FakeDify implements AutoCloseable {
     private final List<Integer> runCallPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Request> uploads = new CopyOnWriteArrayList<>();
     private final List<Request> audioRequests = new CopyOnWriteArrayList<>();
+    private final List<Request> resumeRequests = new CopyOnWriteArrayList<>();
+    private volatile Responder resumeResponder = error(404, "{\"code\": \"not_found\", \"message\": \"The requested URL was not found on the server.\", \"status\": 404}", Map.of());
+    private static final Pattern RUN_EVENTS = Pattern.compile("/v1/workflow/[^/]+/events");
     private final Map<String, App> apps = new java.util.concurrent.ConcurrentHashMap<>();
     private final App defaultApp = new App();
     private volatile Responder uploadFailure;
@@ -139,6 +142,16 @@ public final class FakeDify implements AutoCloseable {
         this.uploadFailure = failure;
     }
 
+    /** Answers a workflow run's events ({@code GET /v1/workflow/{run}/events}, resuming a cut stream); 404 until set, as older Dify. */
+    public void resumeWith(Responder responder) {
+        this.resumeResponder = responder;
+    }
+
+    /** Every request for a run's events, in order. */
+    public List<Request> resumeRequests() {
+        return resumeRequests;
+    }
+
     /** Every audio call (Dify's audio-to-text and text-to-audio, OpenAI's audio endpoints), in order; bodies as ISO-8859-1 text. */
     public List<Request> audioRequests() {
         return audioRequests;
@@ -188,6 +201,9 @@ public final class FakeDify implements AutoCloseable {
                 chatRequests.add(new Request(request.method(), request.path(), request.query(), request.headers(),
                         new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
                 responder.respond(exchange, this);
+            } else if ("GET".equals(request.method()) && RUN_EVENTS.matcher(request.path()).matches()) {
+                resumeRequests.add(request);
+                resumeResponder.respond(exchange, this);
             } else if ("GET".equals(request.method()) && "/v1/info".equals(request.path())) {
                 sleep(app.infoDelay);
                 json(exchange, 200, app.info);
@@ -286,6 +302,14 @@ public final class FakeDify implements AutoCloseable {
         return "data: {\"event\":\"message\",\"conversation_id\":\"8f1c6e2a-4b7d-4c1e-9a3f-2d5b7e9c1a40\","
                 + "\"message_id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"created_at\":1784707531,\"task_id\":\"" + taskId
                 + "\",\"id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"answer\":\"" + answer + "\",\"from_variable_selector\":null}\n\n";
+    }
+
+    /** A chat app's {@code message_end} frame, with which Dify ends every complete answer. */
+    public static String messageEndFrame(String taskId) {
+        return "data: {\"event\":\"message_end\",\"conversation_id\":\"8f1c6e2a-4b7d-4c1e-9a3f-2d5b7e9c1a40\","
+                + "\"message_id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"created_at\":1784707531,\"task_id\":\"" + taskId
+                + "\",\"id\":\"c2a9e7f4-1b3d-4e8a-b6c5-7d2f0a9e3b18\",\"metadata\":{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,"
+                + "\"total_tokens\":8}},\"files\":[]}\n\n";
     }
 
     /** Answers with a status and a JSON body, as Dify's error handler does. */
