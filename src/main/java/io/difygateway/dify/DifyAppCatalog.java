@@ -153,7 +153,8 @@ public class DifyAppCatalog implements ModelDescriptions {
                     fields.add(new DifyAppMetadata.InputField(variable, text(field, "label"), entry.getKey(),
                             field.path("required").asBoolean(false),
                             defaultValue == null || defaultValue.isNull() || "".equals(defaultValue.asText(null))
-                                    ? null : defaultValue.isTextual() ? defaultValue.asText() : defaultValue));
+                                    ? null : defaultValue.isTextual() ? defaultValue.asText() : defaultValue,
+                            field.path("max_length").canConvertToInt() && field.path("max_length").asInt() > 0 ? field.get("max_length").asInt() : null));
                 }
             });
         }

@@ -21,7 +21,11 @@ public record DifyAppMetadata(String name, String description, List<InputField> 
     }
 
     /** One input variable of the app's form ({@code text-input}, {@code paragraph}, {@code select}, ...). */
-    public record InputField(String variable, String label, String type, boolean required, Object defaultValue) {
+    public record InputField(String variable, String label, String type, boolean required, Object defaultValue, Integer maxLength) {
+
+        public InputField(String variable, String label, String type, boolean required, Object defaultValue) {
+            this(variable, label, type, required, defaultValue, null);
+        }
 
         /** Text variables can receive the user's message. */
         public boolean isText() {

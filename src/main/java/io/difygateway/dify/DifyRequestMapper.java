@@ -10,6 +10,7 @@ import io.difygateway.config.ModelDefinition;
 import io.difygateway.conversation.Conversation;
 import io.difygateway.errors.OpenAiException;
 import io.difygateway.frontdoor.ChatCompletionRequest;
+import io.difygateway.frontdoor.ChatMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -61,7 +62,7 @@ public class DifyRequestMapper {
             inputs.put(model.dify().systemPromptInput(), instructions);
         }
         if (queryInput != null) {
-            inputs.put(queryInput, message);
+            inputs.put(queryInput, fitted(model, type, app, queryInput, request, message));
         }
         requireInputs(model, app, inputs);
 
@@ -121,6 +122,52 @@ public class DifyRequestMapper {
             return null;
         }
         return candidates.get(0).variable();
+    }
+
+    /**
+     * The message as the input variable's {@code max_length} lets it (Dify refuses a longer value with a 400): a
+     * transcript loses its oldest turns first; a single-turn app (completion, workflow) gets the last user message
+     * alone; a message that alone is too long is a 400 input_too_long naming the input and its limit.
+     */
+    private static String fitted(ModelDefinition model, DifyAppType type, DifyAppMetadata app, String variable,
+                                 ChatCompletionRequest request, String message) {
+        Integer limit = app.inputForm() == null ? null : app.inputForm().stream().filter(field -> field.variable().equals(variable))
+                .map(DifyAppMetadata.InputField::maxLength).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (limit == null || message.length() <= limit) {
+            return message;
+        }
+        String last = request.messages().get(request.lastUserIndex()).text();
+        if (type.isChat()) {
+            boolean prefix = "query-prefix".equals(model.dify().systemPrompt());
+            List<ChatMessage> messages = new java.util.ArrayList<>(request.messages());
+            while (true) {
+                int oldest = firstTurn(messages);
+                if (oldest < 0 || oldest >= ChatCompletionRequest.lastUserIndex(messages)) {
+                    break;
+                }
+                messages.remove(oldest);
+                String shorter = DifyQueryBuilder.query(new ChatCompletionRequest(request.model(), messages, request.stream(),
+                        request.includeUsage(), request.user(), request.raw()), prefix);
+                if (shorter.length() <= limit) {
+                    return shorter;
+                }
+            }
+        }
+        if (last.length() <= limit) {
+            return last;
+        }
+        throw new OpenAiException(400, "invalid_request_error", "input_too_long", "inputs." + variable, "The message has " + last.length()
+                + " characters; the Dify app behind model '" + model.id() + "' takes at most " + limit + " in its input '" + variable + "'.");
+    }
+
+    /** The index of the oldest message that is not a system message, or -1. */
+    private static int firstTurn(List<ChatMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (!"system".equals(messages.get(i).role()) && !"developer".equals(messages.get(i).role())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void requireInputs(ModelDefinition model, DifyAppMetadata app, Map<String, Object> inputs) {

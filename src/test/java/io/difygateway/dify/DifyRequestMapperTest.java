@@ -103,4 +103,37 @@ class DifyRequestMapperTest {
         assertThat(dropped.get("query").asText()).isEqualTo("Hello");
         assertThat(dropped.get("inputs").isEmpty()).isTrue();
     }
+
+    @Test
+    void aTextInputsMaxLengthIsKeptTheLastMessageAloneOrA400() throws Exception {
+        ModelDefinition workflow = model("workflow", Map.of(), null);
+        catalog.acceptParameters(workflow, 200, "{\"user_input_form\": [{\"text-input\": {\"variable\": \"query\", \"required\": true, \"max_length\": 48}}]}");
+        ChatCompletionRequest withHistory = new ChatCompletionRequest("m", List.of(new ChatMessage("user", "What is the refund policy for annual plans?"),
+                new ChatMessage("assistant", "Full refund within 30 days."), new ChatMessage("user", "And monthly plans?")), true, false, null);
+        JsonNode body = JSON.readTree(mapper.runBody(withHistory, workflow, "u", List.of(),
+                conversations.open(withHistory, workflow, "u", Map.of(), false, null)));
+        assertThat(body.at("/inputs/query").asText()).as("the transcript is longer than 48: the last message alone").isEqualTo("And monthly plans?");
+
+        ChatCompletionRequest tooLong = new ChatCompletionRequest("m", List.of(new ChatMessage("user", "x".repeat(49))), true, false, null);
+        assertThatThrownBy(() -> mapper.runBody(tooLong, workflow, "u", List.of(), conversations.open(tooLong, workflow, "u", Map.of(), false, null)))
+                .isInstanceOfSatisfying(OpenAiException.class, error -> {
+                    assertThat(error.status()).isEqualTo(400);
+                    assertThat(error.toError().code()).isEqualTo("input_too_long");
+                    assertThat(error.toError().param()).isEqualTo("inputs.query");
+                    assertThat(error.getMessage()).contains("at most 48");
+                });
+    }
+
+    @Test
+    void aChatTranscriptInALimitedInputLosesItsOldestTurnsFirst() throws Exception {
+        ModelDefinition chat = model("chat", Map.of(), "question");
+        catalog.acceptParameters(chat, 200, "{\"user_input_form\": [{\"paragraph\": {\"variable\": \"question\", \"max_length\": 120}}]}");
+        ChatCompletionRequest history = new ChatCompletionRequest("m", List.of(new ChatMessage("user", "First question about VPN tokens?"),
+                new ChatMessage("assistant", "First answer."), new ChatMessage("user", "Second?"), new ChatMessage("assistant", "Second answer."),
+                new ChatMessage("user", "Third?")), true, false, null);
+        String input = JSON.readTree(mapper.runBody(history, chat, "u", List.of(), conversations.open(history, chat, "u", Map.of(), false, null)))
+                .at("/inputs/question").asText();
+        assertThat(input.length()).isLessThanOrEqualTo(120);
+        assertThat(input).doesNotContain("First question").contains("Second answer.").endsWith("Third?");
+    }
 }

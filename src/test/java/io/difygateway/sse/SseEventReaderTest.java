@@ -57,9 +57,9 @@ class SseEventReaderTest {
     }
 
     @Test
-    void ignoresCommentsIdsRetriesAndUnknownFields() throws IOException {
-        assertThat(readAll(": keep-alive\n\nid: 7\nretry: 10\nfoo: bar\ndata: x\n\n"))
-                .containsExactly(new SseEvent(null, "x"));
+    void readsIdsAndIgnoresCommentsRetriesAndUnknownFields() throws IOException {
+        assertThat(readAll(": keep-alive\n\nid: 7\nretry: 10\nfoo: bar\ndata: x\n\ndata: y\n\n"))
+                .containsExactly(new SseEvent(null, "x", "7"), new SseEvent(null, "y"));
     }
 
     @Test
