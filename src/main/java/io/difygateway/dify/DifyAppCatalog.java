@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.difygateway.config.ModelDefinition;
@@ -71,8 +72,8 @@ public class DifyAppCatalog implements ModelDescriptions {
     public void acceptInfo(ModelDefinition model, int status, String body) {
         JsonNode info = parse(model, "/info", status, body);
         if (info != null) {
-            apps.merge(model.id(), DifyAppMetadata.UNKNOWN.withInfo(text(info, "name"), text(info, "description")),
-                    (old, fresh) -> old.withInfo(fresh.name(), fresh.description()));
+            apps.merge(model.id(), DifyAppMetadata.UNKNOWN.withInfo(text(info, "name"), text(info, "description"), text(info, "mode")),
+                    (old, fresh) -> old.withInfo(fresh.name(), fresh.description(), fresh.mode()));
         }
     }
 
@@ -91,6 +92,33 @@ public class DifyAppCatalog implements ModelDescriptions {
                 LOG.info("Read the Dify app behind model '{}' again", model.id());
             }
         }
+    }
+
+    /**
+     * Takes the answer of {@code GET /site}: its title and description replace /info's where set. Optional: an app whose
+     * web site is off, or an older Dify, answers otherwise, and nothing changes.
+     */
+    public void acceptSite(ModelDefinition model, int status, String body) {
+        if (status != 200) {
+            return;
+        }
+        try {
+            JsonNode site = json.readTree(body);
+            if (site != null && site.isObject()) {
+                apps.computeIfPresent(model.id(), (id, old) -> old.withSite(text(site, "title"), text(site, "description")));
+            }
+        } catch (JsonProcessingException notJson) {
+            // nothing to take
+        }
+    }
+
+    /**
+     * The app type the stream is read as: the configured one, except that an app whose /info says it is a Dify 1.16
+     * Agent app ({@code mode: agent}) is read as one when it was configured as another chat type.
+     */
+    public DifyAppType appType(ModelDefinition model) {
+        DifyAppType configured = DifyAppType.of(model.dify().appType());
+        return configured.isChat() && "agent".equals(metadata(model).mode()) ? DifyAppType.AGENT : configured;
     }
 
     /** Records a read that failed before an answer came (connection refused, timeout). */

@@ -10,9 +10,10 @@ import java.util.List;
  * @param inputForm   the app's input variables in form order, or null when {@code /parameters} was not read
  * @param files       which files the app accepts, or null when {@code /parameters} was not read
  */
-public record DifyAppMetadata(String name, String description, List<InputField> inputForm, FileUploadSettings files, AudioSettings audio) {
+public record DifyAppMetadata(String name, String description, List<InputField> inputForm, FileUploadSettings files, AudioSettings audio,
+                              String mode) {
 
-    static final DifyAppMetadata UNKNOWN = new DifyAppMetadata(null, null, null, null, null);
+    static final DifyAppMetadata UNKNOWN = new DifyAppMetadata(null, null, null, null, null, null);
 
     /**
      * The app's voice features ({@code /parameters}): speech to text, text to speech and its default voice (null: none).
@@ -45,11 +46,16 @@ public record DifyAppMetadata(String name, String description, List<InputField> 
     public record FileUploadSettings(boolean images, boolean documents, int limit, boolean remoteUrls, boolean uploads) {
     }
 
-    DifyAppMetadata withInfo(String name, String description) {
-        return new DifyAppMetadata(name, description, inputForm, files, audio);
+    DifyAppMetadata withInfo(String name, String description, String mode) {
+        return new DifyAppMetadata(name, description, inputForm, files, audio, mode);
     }
 
     DifyAppMetadata withParameters(List<InputField> inputForm, FileUploadSettings files, AudioSettings audio) {
-        return new DifyAppMetadata(name, description, inputForm, files, audio);
+        return new DifyAppMetadata(name, description, inputForm, files, audio, mode);
+    }
+
+    /** The app's /site title and description over /info's name and description, where the site sets them. */
+    DifyAppMetadata withSite(String title, String siteDescription) {
+        return new DifyAppMetadata(title != null ? title : name, siteDescription != null ? siteDescription : description, inputForm, files, audio, mode);
     }
 }

@@ -43,7 +43,12 @@ public class DifyEventMapper {
 
     /** The state for a new stream of a model's app; a background task's answer gets no citations or progress. */
     public DifyStreamState open(ModelDefinition model, boolean backgroundTask) {
-        return new DifyStreamState(model, !backgroundTask);
+        return open(model, backgroundTask, DifyAppType.of(model.dify().appType()));
+    }
+
+    /** The state of one stream of an app read as this type (an Agent app found by its /info). */
+    public DifyStreamState open(ModelDefinition model, boolean backgroundTask, DifyAppType type) {
+        return new DifyStreamState(model, !backgroundTask, type);
     }
 
     /** The completion events for one Dify event; empty for events that mean nothing to the client. */

@@ -203,9 +203,9 @@ public class DifySteps {
 
     /** model, backgroundTask → eventMapper: this run's Dify events → completion events (it keeps the run's state). */
     @Bean
-    Processor difyEventMapping(DifyEventMapper mapper) {
+    Processor difyEventMapping(DifyEventMapper mapper, DifyAppCatalog catalog) {
         return exchange -> {
-            DifyStreamState state = mapper.open(model(exchange), backgroundTask(exchange));
+            DifyStreamState state = mapper.open(model(exchange), backgroundTask(exchange), catalog.appType(model(exchange)));
             exchange.setVariable(DIFY_STREAM, state);
             exchange.setVariable(BackendSteps.EVENT_MAPPER, (EventMapper) event -> mapper.map(event, state));
         };
@@ -367,6 +367,12 @@ public class DifySteps {
     @Bean
     Processor difyAcceptParameters(DifyAppCatalog catalog) {
         return exchange -> catalog.acceptParameters(model(exchange), status(exchange), exchange.getMessage().getBody(String.class));
+    }
+
+    /** model, HTTP status, body → the app's title and description from GET /site, where it sets them. */
+    @Bean
+    Processor difyAcceptSite(DifyAppCatalog catalog) {
+        return exchange -> catalog.acceptSite(model(exchange), status(exchange), exchange.getMessage().getBody(String.class));
     }
 
     /** model, the caught exception → the read's failure, remembered (retried by a later request). */

@@ -42,10 +42,10 @@ public final class DifyStreamState {
     final Set<String> observationsShown = new HashSet<>();
     final Map<String, String> thoughtsShown = new HashMap<>();
 
-    DifyStreamState(ModelDefinition model, boolean decorate) {
+    DifyStreamState(ModelDefinition model, boolean decorate, DifyAppType appType) {
         this.model = model;
         this.decorate = decorate;
-        this.appType = DifyAppType.of(model.dify().appType());
+        this.appType = appType;
         URI base = URI.create(model.baseUrl());
         this.origin = base.getScheme() + "://" + base.getRawAuthority();
     }

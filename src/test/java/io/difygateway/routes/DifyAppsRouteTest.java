@@ -245,4 +245,15 @@ class DifyAppsRouteTest extends GatewayTestBase {
         assertThat(chunks.get(chunks.size() - 1).at("/error/message").asText()).contains("could not be resumed");
         assertThat(DIFY.resumeRequests()).as("an endpoint that is not there is asked once").hasSize(resumes + 1);
     }
+
+    @Test
+    void anAgentAppFoundByItsInfoIsReadAsOneAndItsSiteTitleNamesTheModel() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("agent-app.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("voice", false, "How do I reset my VPN token?"));
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText())
+                .as("the closing message repeats the streamed answer and is not shown twice").isEqualTo("Open the self-service portal and choose Reset token.");
+        JsonNode model = JSON.readTree(get("/v1/models/voice").body());
+        assertThat(model.get("name").asText()).isEqualTo("Voice Desk");
+        assertThat(model.get("description").asText()).isEqualTo("Answers IT questions by voice");
+    }
 }

@@ -55,6 +55,7 @@ public final class FakeDify implements AutoCloseable {
         private volatile String info = "{\"name\": \"Fake Dify app\", \"description\": \"\", \"tags\": [], \"mode\": \"chat\"}";
         private volatile String parameters = "{\"user_input_form\": [], \"file_upload\": {\"image\": {\"enabled\": false}}}";
         private volatile Duration infoDelay = Duration.ZERO;
+        private volatile String site;
 
         public App info(String json) {
             this.info = json;
@@ -63,6 +64,12 @@ public final class FakeDify implements AutoCloseable {
 
         public App parameters(String json) {
             this.parameters = json;
+            return this;
+        }
+
+        /** The app's web site settings (GET /site); without them, a 404 as for an app whose site is off. */
+        public App site(String json) {
+            this.site = json;
             return this;
         }
 
@@ -207,6 +214,8 @@ public final class FakeDify implements AutoCloseable {
             } else if ("GET".equals(request.method()) && "/v1/info".equals(request.path())) {
                 sleep(app.infoDelay);
                 json(exchange, 200, app.info);
+            } else if ("GET".equals(request.method()) && "/v1/site".equals(request.path()) && app.site != null) {
+                json(exchange, 200, app.site);
             } else if ("GET".equals(request.method()) && "/v1/parameters".equals(request.path())) {
                 json(exchange, 200, app.parameters);
             } else if ("POST".equals(request.method()) && AUDIO_PATHS.contains(request.path())) {

@@ -29,8 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
  * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
  * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
- * deployments), the last six also served by the fake, and {@code voice} (a chat app with speech to text and text to
- * speech on) and {@code vllm-muted} (the OpenAI-compatible server with audio: false).
+ * deployments), the last six also served by the fake, and {@code voice} (configured as a chat app, a Dify 1.16 Agent app by its
+ * /info, with speech to text and text to speech on and a web site title) and {@code vllm-muted} (the OpenAI-compatible server with audio: false).
  * All test classes share one Spring context.
  */
 @CamelSpringBootTest
@@ -71,7 +71,9 @@ public abstract class GatewayTestBase {
                                  "allowed_file_upload_methods": ["remote_url", "local_file"],
                                  "image": {"enabled": true, "number_limits": 2, "transfer_methods": ["remote_url", "local_file"]}}}""");
         DIFY.app("app-slowinfo-secret").infoDelay(java.time.Duration.ofSeconds(20));
-        DIFY.app("app-voice-secret").parameters("""
+        DIFY.app("app-voice-secret").info("{\"name\": \"voice-agent-v2\", \"description\": \"\", \"tags\": [], \"mode\": \"agent\"}")
+                .site("{\"title\": \"Voice Desk\", \"description\": \"Answers IT questions by voice\", \"default_language\": \"en-US\"}")
+                .parameters("""
                 {"user_input_form": [], "file_upload": {"enabled": false},
                  "speech_to_text": {"enabled": true}, "text_to_speech": {"enabled": true, "voice": "sambert-zhiying-v1", "language": "en-US"}}""");
     }
