@@ -20,13 +20,15 @@ import java.util.Map;
  * @param fallbackBaseUrls other base URLs of the same app, tried in turn when the first cannot be reached
  * @param rejectTools      whether a request with client {@code tools} is refused (400) instead of answered by the app
  *                         without them (Dify apps cannot call a client's tools)
+ * @param difyTaskAnswers  whether Open WebUI's title and follow-up tasks for a chat with a Dify conversation are answered
+ *                         by Dify's own conversation name and suggested questions ({@code task-answers: dify})
  */
 public record DifyApp(String appType, Map<String, Object> inputs, String queryInput, String outputVariable,
                       boolean workflowProgress, boolean citations, boolean conversations, String systemPrompt,
-                      List<String> fallbackBaseUrls, boolean rejectTools) {
+                      List<String> fallbackBaseUrls, boolean rejectTools, boolean difyTaskAnswers) {
 
     /** The Dify part of a model of another backend: a chat app with nothing configured. */
-    public static final DifyApp NONE = new DifyApp("chat", Map.of(), null, null, false, false, false, "query-prefix", List.of(), false);
+    public static final DifyApp NONE = new DifyApp("chat", Map.of(), null, null, false, false, false, "query-prefix", List.of(), false, false);
 
     /** The input variable that receives the system prompt, or null. */
     public String systemPromptInput() {

@@ -26,6 +26,7 @@ public class ModelProperties extends RateLimitProperties {
     private Timeouts timeouts = new Timeouts(null, null, null, null);
     private Map<String, String> options = new LinkedHashMap<>();
     private String tools = "ignore";
+    private String taskAnswers = "model";
     private boolean audio = true;
 
     public String getBackend() {
@@ -178,6 +179,14 @@ public class ModelProperties extends RateLimitProperties {
 
     public void setTools(String tools) {
         this.tools = tools;
+    }
+
+    public String getTaskAnswers() {
+        return taskAnswers;
+    }
+
+    public void setTaskAnswers(String taskAnswers) {
+        this.taskAnswers = taskAnswers;
     }
 
     public Map<String, String> getOptions() {

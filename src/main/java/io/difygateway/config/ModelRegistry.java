@@ -101,7 +101,7 @@ public class ModelRegistry {
 
     private ModelDefinition demoModel(String id, String baseUrl, String key, String name) {
         return new ModelDefinition(id, "dify", baseUrl, key, name, ReasoningMode.REASONING_CONTENT, null, demoTimeouts,
-                ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of(), false),
+                ModelDefinition.RateLimits.NONE, null, new DifyApp("chat", Map.of(), null, null, false, true, false, "query-prefix", List.of(), false, false),
                 Map.of(), false);
     }
 
@@ -203,6 +203,9 @@ public class ModelRegistry {
         if (!"ignore".equals(model.getTools()) && !"reject".equals(model.getTools())) {
             throw new GatewayConfigException(key + ".tools '" + model.getTools() + "' is not supported.", "Use ignore or reject.");
         }
+        if (!"model".equals(model.getTaskAnswers()) && !"dify".equals(model.getTaskAnswers())) {
+            throw new GatewayConfigException(key + ".task-answers '" + model.getTaskAnswers() + "' is not supported.", "Use model or dify.");
+        }
         String systemPrompt = model.getSystemPrompt() == null ? "query-prefix" : model.getSystemPrompt().trim();
         if (!systemPrompt.equals("query-prefix") && !systemPrompt.equals("drop")
                 && !(systemPrompt.startsWith("input:") && systemPrompt.length() > "input:".length())) {
@@ -214,7 +217,7 @@ public class ModelRegistry {
                 blankToNull(model.getOutputVariable()), model.isWorkflowProgress(), "markdown".equals(model.getCitations()),
                 "dify".equals(model.getConversation()), systemPrompt,
                 model.getFallbackBaseUrls().stream().map(url -> baseUrl(url, key + ".fallback-base-urls")).toList(),
-                "reject".equals(model.getTools()));
+                "reject".equals(model.getTools()), "dify".equals(model.getTaskAnswers()));
         models.put(id, new ModelDefinition(id, backend, baseUrl, apiKey, blankToNull(model.getDisplayName()), reasoning,
                 blankToNull(model.getTaskModel()), model.getTimeouts() == null ? defaults : model.getTimeouts().orElse(defaults),
                 new ModelDefinition.RateLimits(positive(model.getRequestsPerMinute(), key + ".requests-per-minute"),

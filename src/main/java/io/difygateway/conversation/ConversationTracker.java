@@ -78,6 +78,31 @@ public class ConversationTracker {
         return new Conversation(key, false, history, continued(key, history));
     }
 
+    /**
+     * The backend conversation of the chat a background task is about, found only by exact signals (the answer's message
+     * id, else the chat id header; a task's own messages are a prompt, not the chat's history), or null.
+     */
+    public String chatConversation(ModelDefinition model, String user, Map<String, Object> requestHeaders) {
+        if (!model.dify().conversations()) {
+            return null;
+        }
+        String scope = model.id() + "|" + user + "|";
+        String messageId = RequestHeaders.first(requestHeaders, messageIdHeader);
+        if (messageId != null && !messageId.isBlank()) {
+            String found = store.find("m|" + scope + messageId.trim()).map(ConversationRecord::conversationId).orElse(null);
+            if (found != null) {
+                return found;
+            }
+        }
+        for (String header : headers) {
+            String clientConversation = RequestHeaders.first(requestHeaders, header);
+            if (clientConversation != null && !clientConversation.isBlank()) {
+                return store.find("h|" + scope + clientConversation.trim()).map(ConversationRecord::conversationId).orElse(null);
+            }
+        }
+        return null;
+    }
+
     private String continued(String key, String history) {
         return store.find(key).filter(record -> record.seenHistory().equals(history))
                 .map(ConversationRecord::conversationId).orElse(null);

@@ -273,7 +273,7 @@ public class DifySteps {
         };
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 
@@ -397,15 +397,15 @@ public class DifySteps {
         };
     }
 
-    private static ChatCompletionRequest chatRequest(Exchange exchange) {
+    static ChatCompletionRequest chatRequest(Exchange exchange) {
         return exchange.getVariable(CHAT_REQUEST, ChatCompletionRequest.class);
     }
 
-    private static ModelDefinition model(Exchange exchange) {
+    static ModelDefinition model(Exchange exchange) {
         return exchange.getVariable(MODEL, ModelDefinition.class);
     }
 
-    private static ChatCompletion completion(Exchange exchange) {
+    static ChatCompletion completion(Exchange exchange) {
         return exchange.getVariable(COMPLETION, ChatCompletion.class);
     }
 
@@ -417,15 +417,15 @@ public class DifySteps {
         return exchange.getVariable(CALL, DifyCalls.Call.class);
     }
 
-    private static boolean backgroundTask(Exchange exchange) {
+    static boolean backgroundTask(Exchange exchange) {
         return Boolean.TRUE.equals(exchange.getVariable(BACKGROUND_TASK, Boolean.class));
     }
 
-    private static Integer status(Exchange exchange) {
+    static Integer status(Exchange exchange) {
         return exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
     }
 
-    private static InputStream body(Exchange exchange) {
+    static InputStream body(Exchange exchange) {
         return exchange.getMessage().getBody(InputStream.class);
     }
 }

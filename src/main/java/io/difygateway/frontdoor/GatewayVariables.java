@@ -49,6 +49,8 @@ public final class GatewayVariables {
     public static final String TRANSCRIPT = "transcript";
     /** {@link ChatCompletion}: the response being written. */
     public static final String COMPLETION = "completion";
+    /** Boolean: the background task was answered before the backend was called (Dify's title or follow-ups). */
+    public static final String TASK_ANSWERED = "taskAnswered";
 
     private GatewayVariables() {
     }

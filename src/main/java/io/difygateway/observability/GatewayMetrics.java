@@ -71,6 +71,12 @@ public class GatewayMetrics {
                 .tags("model", model).register(registry).increment();
     }
 
+    /** An Open WebUI title or follow-up task put to the chat's Dify app (task-answers: dify): answered, or left to the task model. */
+    public void taskAnsweredByDify(String model, String task, boolean answered) {
+        Counter.builder("gateway.dify.task.answers").description("Background tasks put to the chat's Dify app, by whether Dify had an answer")
+                .tags("model", model, "task", task, "outcome", answered ? "answered" : "none").register(registry).increment();
+    }
+
     /** A backend stream that ended before its end was read again (Dify's run events). */
     public void streamResumed(String model) {
         Counter.builder("gateway.stream.resumes").description("Backend streams read again after they ended early")

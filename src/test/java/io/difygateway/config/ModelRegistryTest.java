@@ -66,6 +66,20 @@ class ModelRegistryTest {
     }
 
     @Test
+    void taskAnswersAreTheModelsUnlessDifyIsNamedAndNothingElseIsAccepted() {
+        assertThat(new ModelRegistry(with("m", dify("http://d/v1", "k", "chat"))).resolve("m").dify().difyTaskAnswers()).isFalse();
+        ModelProperties fromDify = dify("http://d/v1", "k", "chat");
+        fromDify.setTaskAnswers("dify");
+        assertThat(new ModelRegistry(with("m", fromDify)).resolve("m").dify().difyTaskAnswers()).isTrue();
+        ModelProperties wrong = dify("http://d/v1", "k", "chat");
+        wrong.setTaskAnswers("suggested");
+        assertThatThrownBy(() -> new ModelRegistry(with("helpdesk", wrong))).isInstanceOfSatisfying(GatewayConfigException.class, e -> {
+            assertThat(e.getMessage()).contains("gateway.models.helpdesk.task-answers 'suggested'");
+            assertThat(e.action()).contains("model or dify");
+        });
+    }
+
+    @Test
     void unknownAppTypeNamesTheKeyAndTheChoices() {
         assertThatThrownBy(() -> new ModelRegistry(with("helpdesk", dify("http://d/v1", "k", "chatbot"))))
                 .isInstanceOfSatisfying(GatewayConfigException.class, e -> {

@@ -435,7 +435,7 @@ class ChatCompletionsRouteTest extends GatewayTestBase {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode body = json(response.body());
         assertThat(body.get("object").asText()).isEqualTo("list");
-        assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline", "summarize", "writer", "strict", "vision", "slowinfo", "oneshot", "tasks", "voice", "patient", "vllm", "local",
+        assertThat(body.get("data").findValuesAsText("id")).containsExactly("helpdesk", "agent", "flow", "offline", "summarize", "writer", "strict", "vision", "slowinfo", "oneshot", "tasks", "voice", "concierge", "patient", "vllm", "local",
                 "claude", "claude-tuned", "vllm-muted", "azure", "azure-prod");
         JsonNode helpdesk = body.get("data").get(0);
         assertThat(helpdesk.get("object").asText()).isEqualTo("model");

@@ -296,6 +296,70 @@ class ConversationsRouteTest extends GatewayTestBase {
                 .isEqualTo("Bearer app-agent-secret");
     }
 
+    /** Sends one of Open WebUI's recorded task requests for a chat; returns the chat.completion. */
+    private JsonNode task(String task, String model, String chatId) throws Exception {
+        String body = Files.readString(Path.of("src/test/resources/openwebui/" + task + ".json")).replace("dify-helpdesk", model);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-OpenWebUI-Chat-Id", chatId)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void difyNamesTheChatAndSuggestsItsFollowUpsWhenTheModelSaysSo() throws Exception {
+        DIFY.app(CONCIERGE_KEY).conversationName("VPN Token Reset").suggestions(List.of("What if I lost my phone?", "Does it work abroad?"));
+        Chat chat = new Chat("concierge").header("X-OpenWebUI-Chat-Id", "chat-named-by-dify");
+        chat.say("How do I reset my VPN token?");
+        chat.say("Thanks. Where is the portal?");
+        String conversation = lastDifyRequest().get("conversation_id").asText();
+        int runs = dify.count();
+        DIFY.taskRequests().clear();
+
+        JsonNode title = task("task-title-generation", "concierge", "chat-named-by-dify");
+        assertThat(JSON.readTree(title.at("/choices/0/message/content").asText())).isEqualTo(JSON.readTree("{\"title\": \"VPN Token Reset\"}"));
+        assertThat(title.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(title.get("model").asText()).isEqualTo("concierge");
+        FakeDify.Request naming = DIFY.taskRequests().get(0);
+        assertThat(naming.path()).isEqualTo("/v1/conversations/" + conversation + "/name");
+        assertThat(naming.header("Authorization")).as("the chat's app is asked, not the task model").isEqualTo("Bearer " + CONCIERGE_KEY);
+        JsonNode namingBody = JSON.readTree(naming.body());
+        assertThat(namingBody.get("auto_generate").asBoolean()).isTrue();
+        assertThat(namingBody.get("user").asText()).isNotBlank();
+
+        JsonNode followUps = task("task-follow-up-generation", "concierge", "chat-named-by-dify");
+        assertThat(JSON.readTree(followUps.at("/choices/0/message/content").asText())).isEqualTo(JSON.readTree(
+                "{\"follow_ups\": [\"What if I lost my phone?\", \"Does it work abroad?\"]}"));
+        assertThat(DIFY.taskRequests()).extracting(FakeDify.Request::path).containsExactly("/v1/conversations/" + conversation + "/name",
+                "/v1/messages", "/v1/messages/msg-of-" + conversation + "/suggested");
+        assertThat(DIFY.taskRequests().get(1).query()).contains("conversation_id=" + conversation).contains("limit=1");
+        assertThat(DIFY.taskRequests().get(2).query()).startsWith("user=");
+        assertThat(dify.count()).as("neither task ran an app").isEqualTo(runs);
+
+        chat.say("And if I lost the phone?");
+        assertThat(lastDifyRequest().get("conversation_id").asText()).as("the chat still continues its conversation").isEqualTo(conversation);
+    }
+
+    @Test
+    void withoutDifysAnswerTheTaskModelAnswersAsUsual() throws Exception {
+        DIFY.app(CONCIERGE_KEY).conversationName("VPN Token Reset").suggestions(null);
+        Chat chat = new Chat("concierge").header("X-OpenWebUI-Chat-Id", "chat-without-suggestions");
+        chat.say("How do I reset my VPN token?");
+        DIFY.taskRequests().clear();
+
+        JsonNode followUps = task("task-follow-up-generation", "concierge", "chat-without-suggestions");
+        assertThat(followUps.at("/choices/0/message/content").asText()).isNotBlank();
+        assertThat(DIFY.lastChatRequest().header("Authorization")).as("suggested questions are off: the task model answers")
+                .isEqualTo("Bearer app-tasks-secret");
+        assertThat(DIFY.taskRequests()).as("Dify was asked first").last().extracting(FakeDify.Request::path).asString().endsWith("/suggested");
+
+        DIFY.taskRequests().clear();
+        task("task-tags-generation", "concierge", "chat-without-suggestions");
+        task("task-title-generation", "concierge", "a-chat-dify-never-saw");
+        assertThat(DIFY.taskRequests()).as("tags are not Dify's; an unknown chat has no conversation to ask about").isEmpty();
+        assertThat(DIFY.lastChatRequest().header("Authorization")).isEqualTo("Bearer app-tasks-secret");
+    }
+
     @Test
     void theDifyUserComesFromOpenWebUiHeadersThenTheUserField() throws Exception {
         Chat byId = new Chat("oneshot").header("X-OpenWebUI-User-Id", "8f6b0c3e").header("X-OpenWebUI-User-Email", "jane@example.com");

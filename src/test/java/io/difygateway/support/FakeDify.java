@@ -56,6 +56,8 @@ public final class FakeDify implements AutoCloseable {
         private volatile String parameters = "{\"user_input_form\": [], \"file_upload\": {\"image\": {\"enabled\": false}}}";
         private volatile Duration infoDelay = Duration.ZERO;
         private volatile String site;
+        private volatile String conversationName;
+        private volatile List<String> suggestions;
 
         public App info(String json) {
             this.info = json;
@@ -73,6 +75,18 @@ public final class FakeDify implements AutoCloseable {
             return this;
         }
 
+        /** The name Dify generates for a conversation (POST /conversations/{id}/name, auto_generate); null: Dify fails. */
+        public App conversationName(String name) {
+            this.conversationName = name;
+            return this;
+        }
+
+        /** The questions suggested after every answer; null: the feature is off (Dify's 400). */
+        public App suggestions(List<String> questions) {
+            this.suggestions = questions;
+            return this;
+        }
+
         public App infoDelay(Duration delay) {
             this.infoDelay = delay;
             return this;
@@ -87,6 +101,9 @@ public final class FakeDify implements AutoCloseable {
     private final List<Request> resumeRequests = new CopyOnWriteArrayList<>();
     private volatile Responder resumeResponder = error(404, "{\"code\": \"not_found\", \"message\": \"The requested URL was not found on the server.\", \"status\": 404}", Map.of());
     private static final Pattern RUN_EVENTS = Pattern.compile("/v1/workflow/[^/]+/events");
+    private static final Pattern CONVERSATION_NAME = Pattern.compile("/v1/conversations/([^/]+)/name");
+    private static final Pattern SUGGESTED = Pattern.compile("/v1/messages/([^/]+)/suggested");
+    private final List<Request> taskRequests = new CopyOnWriteArrayList<>();
     private final Map<String, App> apps = new java.util.concurrent.ConcurrentHashMap<>();
     private final App defaultApp = new App();
     private volatile Responder uploadFailure;
@@ -187,6 +204,11 @@ public final class FakeDify implements AutoCloseable {
         return framesWritten;
     }
 
+    /** The calls made to answer background tasks (conversation name, message list, suggested questions), in order. */
+    public List<Request> taskRequests() {
+        return taskRequests;
+    }
+
     /** When each streamed frame was flushed, by {@link System#nanoTime()}. */
     public List<Long> frameSentNanos() {
         return frameSentNanos;
@@ -211,6 +233,29 @@ public final class FakeDify implements AutoCloseable {
             } else if ("GET".equals(request.method()) && RUN_EVENTS.matcher(request.path()).matches()) {
                 resumeRequests.add(request);
                 resumeResponder.respond(exchange, this);
+            } else if ("POST".equals(request.method()) && CONVERSATION_NAME.matcher(request.path()).matches()) {
+                taskRequests.add(request);
+                Matcher conversation = CONVERSATION_NAME.matcher(request.path());
+                conversation.matches();
+                if (app.conversationName == null) {
+                    json(exchange, 500, "{\"code\": \"internal_server_error\", \"message\": \"Internal Server Error.\", \"status\": 500}");
+                } else {
+                    json(exchange, 200, "{\"id\": \"" + conversation.group(1) + "\", \"name\": \"" + app.conversationName
+                            + "\", \"inputs\": {}, \"status\": \"normal\", \"introduction\": \"\", \"created_at\": 1784707531, \"updated_at\": 1784707540}");
+                }
+            } else if ("GET".equals(request.method()) && "/v1/messages".equals(request.path())) {
+                taskRequests.add(request);
+                String conversation = request.query() == null ? "" : request.query().replaceFirst("^.*conversation_id=([^&]*).*$", "$1");
+                json(exchange, 200, "{\"limit\": 1, \"has_more\": true, \"data\": [{\"id\": \"msg-of-" + conversation
+                        + "\", \"conversation_id\": \"" + conversation + "\", \"query\": \"q\", \"answer\": \"a\", \"created_at\": 1784707531}]}");
+            } else if ("GET".equals(request.method()) && SUGGESTED.matcher(request.path()).matches()) {
+                taskRequests.add(request);
+                if (app.suggestions == null) {
+                    json(exchange, 400, "{\"code\": \"bad_request\", \"message\": \"Suggested Questions Is Disabled.\", \"status\": 400}");
+                } else {
+                    json(exchange, 200, new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("result", "success")
+                            .set("data", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(app.suggestions)).toString());
+                }
             } else if ("GET".equals(request.method()) && "/v1/info".equals(request.path())) {
                 sleep(app.infoDelay);
                 json(exchange, 200, app.info);

@@ -25,7 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * fixed inputs), {@code offline} (a Dify that refuses connections), {@code summarize} (workflow with an input
  * form), {@code writer} (completion), {@code strict} (workflow with a required input nobody fills),
  * {@code vision} (chat that accepts images), {@code slowinfo} (chat whose /info hangs), {@code oneshot} (chat
- * without conversation reuse, refusing client tools), {@code tasks} (answers {@code agent}'s background tasks), {@code patient} (chat with
+ * without conversation reuse, refusing client tools), {@code tasks} (answers {@code agent}'s background tasks),
+ * {@code concierge} (chat whose title and follow-up tasks Dify answers, task-answers: dify, else {@code tasks}), {@code patient} (chat with
  * a first-event timeout of 1 s and an idle timeout of 10 s), {@code vllm} (an
  * OpenAI-compatible server), {@code local} (Ollama's native API), {@code claude} and {@code claude-tuned} (Anthropic's
  * Messages API, with default options and with its own) and {@code azure} and {@code azure-prod} (Azure OpenAI
@@ -47,6 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class GatewayTestBase {
 
     public static final String HELPDESK_KEY = "app-helpdesk-secret-0123456789";
+    /** The key of {@code concierge}, whose app names its conversations and suggests questions after answers. */
+    public static final String CONCIERGE_KEY = "app-concierge-secret";
     public static final FakeDify DIFY = startDify();
 
     static {
@@ -111,6 +114,9 @@ public abstract class GatewayTestBase {
         model(registry, "tasks", "chat", "app-tasks-secret");
         model(registry, "voice", "chat", "app-voice-secret");
         registry.add("gateway.models.agent.task-model", () -> "tasks");
+        model(registry, "concierge", "chat", CONCIERGE_KEY);
+        registry.add("gateway.models.concierge.task-answers", () -> "dify");
+        registry.add("gateway.models.concierge.task-model", () -> "tasks");
         model(registry, "patient", "chat", "app-patient-secret");
         registry.add("gateway.models.patient.timeouts.first-event", () -> "1s");
         registry.add("gateway.models.patient.timeouts.idle", () -> "10s");

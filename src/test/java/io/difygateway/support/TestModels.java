@@ -77,6 +77,6 @@ public final class TestModels {
     public ModelDefinition build() {
         return new ModelDefinition("m", "dify", baseUrl, "app-key", null, reasoning, null, new GatewayProperties().getUpstream().getTimeouts(),
                 ModelDefinition.RateLimits.NONE, null, new DifyApp(appType, inputs, queryInput, outputVariable, workflowProgress, citations,
-                conversations, systemPrompt, fallbackBaseUrls, false), Map.of(), true);
+                conversations, systemPrompt, fallbackBaseUrls, false, false), Map.of(), true);
     }
 }
