@@ -167,6 +167,7 @@ public class DifyEventMapper {
             return;
         }
         String absolute = state.absolute(url);
+        state.filesShown.add(WorkflowOutputs.identity(absolute));
         String kind = frame.path("type").asText("file");
         events.add(new CompletionEvent.Text("image".equals(kind)
                 ? "\n\n![image](" + absolute + ")\n\n"
@@ -293,15 +294,24 @@ public class DifyEventMapper {
                     "The Dify workflow failed" + (error.isEmpty() ? "." : ": " + error), OpenAiException.NO_RETRY)));
             return;
         }
+        JsonNode outputs = data.path("outputs");
+        if (state.appType == DifyAppType.WORKFLOW && !state.textSeen && !"stopped".equals(status)) {
+            events.add(new CompletionEvent.Text(WorkflowOutputs.render(outputs, state.model.dify().outputVariable(), json, state::absolute)));
+        } else if (!"stopped".equals(status)) {
+            // the answer came as text: the run's output files not yet shown (as message_file) follow it as links
+            for (JsonNode file : WorkflowOutputs.files(outputs)) {
+                String link = WorkflowOutputs.link(file, state::absolute);
+                if (link != null && state.filesShown.add(WorkflowOutputs.identity(state.absolute(WorkflowOutputs.url(file))))) {
+                    events.add(new CompletionEvent.Text("\n\n" + link + "\n\n"));
+                }
+            }
+        }
         if (state.appType != DifyAppType.WORKFLOW) {
             // chatflow: the answer came as message events, usage with message_end; without it, the run's total
             if (!state.endUsageSeen && data.path("total_tokens").asLong() > 0) {
                 events.add(new CompletionEvent.Usage(0, data.path("total_tokens").asLong()));
             }
             return;
-        }
-        if (!state.textSeen && !"stopped".equals(status)) {
-            events.add(new CompletionEvent.Text(WorkflowOutputs.render(data.path("outputs"), state.model.dify().outputVariable(), json)));
         }
         if (state.nodeUsageSeen) {
             events.add(new CompletionEvent.Usage(state.nodePromptTokens, state.nodeCompletionTokens));

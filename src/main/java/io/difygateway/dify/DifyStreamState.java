@@ -37,6 +37,8 @@ public final class DifyStreamState {
     final Set<String> eventIds = new HashSet<>();
     /** How often the stream was resumed. */
     int resumes;
+    /** The files shown so far (their URLs without the signature), so that a run's output files are shown once. */
+    final Set<String> filesShown = new HashSet<>();
     /** Agent thought ids whose tool call, observation and thought text were already shown. */
     final Set<String> toolCallsShown = new HashSet<>();
     final Set<String> observationsShown = new HashSet<>();

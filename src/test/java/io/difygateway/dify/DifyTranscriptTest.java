@@ -73,7 +73,9 @@ class DifyTranscriptTest {
                 new Case("agent-app", "agent-app", defaults("agent")),
                 new Case("agent-app-ask-human", "agent-app-ask-human", defaults("agent")),
                 new Case("advanced-chat-failed-newest", "advanced-chat-failed-newest", defaults("advanced-chat")),
-                new Case("advanced-chat-no-message-end", "advanced-chat-no-message-end", defaults("advanced-chat"))
+                new Case("advanced-chat-no-message-end", "advanced-chat-no-message-end", defaults("advanced-chat")),
+                new Case("workflow-output-files", "workflow-output-files", defaults("workflow")),
+                new Case("advanced-chat-output-files", "advanced-chat-output-files", defaults("advanced-chat"))
         ).map(Arguments::of);
     }
 
