@@ -196,10 +196,23 @@ public class DifySteps {
     Processor difyCheckAnswer(DifyErrorMapper errors) {
         return exchange -> {
             Message message = exchange.getMessage();
-            errors.check(status(exchange), message.getHeader(Exchange.CONTENT_TYPE, String.class),
+            DifyStreamState state = exchange.getVariable(DIFY_STREAM, DifyStreamState.class);
+            String handedOffRun = message.getHeader(HANDED_OFF_RUN_HEADER, String.class);
+            Integer status = status(exchange);
+            if (status != null && status == 202 && handedOffRun != null && !handedOffRun.isBlank() && state.resumable()) {
+                // Dify handed the run to a worker: its events are read from the run's event stream (the resume loop)
+                UpstreamEvents.abort(body(exchange));
+                state.workflowRunId = handedOffRun.trim();
+                message.setBody(InputStream.nullInputStream());
+                return;
+            }
+            errors.check(status, message.getHeader(Exchange.CONTENT_TYPE, String.class),
                     message.getHeader("Retry-After", String.class), body(exchange), model(exchange).id());
         };
     }
+
+    /** The header with which Dify names a run it handed off (HTTP 202) instead of answering it. */
+    static final String HANDED_OFF_RUN_HEADER = "X-Workflow-Run-ID";
 
     /** model, backgroundTask → eventMapper: this run's Dify events → completion events (it keeps the run's state). */
     @Bean
@@ -221,8 +234,7 @@ public class DifySteps {
         return exchange -> {
             DifyStreamState state = exchange.getVariable(DIFY_STREAM, DifyStreamState.class);
             return state != null && !state.terminalSeen && state.workflowRunId != null && state.resumes < MAX_RESUMES
-                    && (state.appType == DifyAppType.ADVANCED_CHAT || state.appType == DifyAppType.WORKFLOW)
-                    && !exchange.getVariable(COMPLETION, ChatCompletion.class).isOver();
+                    && state.resumable() && !exchange.getVariable(COMPLETION, ChatCompletion.class).isOver();
         };
     }
 

@@ -52,6 +52,11 @@ public final class DifyStreamState {
         this.origin = base.getScheme() + "://" + base.getRawAuthority();
     }
 
+    /** Whether the run's events can be read again from Dify ({@code GET /workflow/{id}/events}): chatflows and workflows. */
+    boolean resumable() {
+        return appType == DifyAppType.ADVANCED_CHAT || appType == DifyAppType.WORKFLOW;
+    }
+
     /** An absolute URL for a file URL Dify sent, which may be relative to its host. */
     String absolute(String url) {
         if (url.startsWith("http://") || url.startsWith("https://")) {

@@ -235,6 +235,36 @@ class DifyAppsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void aRunDifyHandedOffIsReadFromItsEvents() throws Exception {
+        DIFY.respondWith(FakeDify.error(202, "{\"result\": \"accepted\", \"workflow_run_id\": \"run-77\"}",
+                java.util.Map.of("Retry-After", "1", "X-Workflow-Run-ID", "run-77")));
+        DIFY.resumeWith(FakeDify.stream(List.of(workflowFrame("1-0", "workflow_started", "{\"id\":\"run-77\"}"),
+                workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within 30 days.\"}"),
+                workflowFrame("3-0", "workflow_finished", "{\"status\":\"succeeded\",\"outputs\":{},\"total_tokens\":9}")), Duration.ZERO));
+        int resumes = DIFY.resumeRequests().size();
+        try {
+            HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", false, "Refunds?"));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode completion = JSON.readTree(response.body());
+            assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Refunds within 30 days.");
+            assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+            FakeDify.Request events = DIFY.resumeRequests().get(resumes);
+            assertThat(events.path()).isEqualTo("/v1/workflow/run-77/events");
+            assertThat(events.query()).as("from the run's first event").isEqualTo("user=gateway-test-user");
+        } finally {
+            DIFY.resumeWith(FakeDify.error(404, "{\"code\": \"not_found\", \"status\": 404}", java.util.Map.of()));
+        }
+    }
+
+    @Test
+    void aHandOffWithoutTheRunsEventsIsAnErrorNotAnEmptyAnswer() throws Exception {
+        DIFY.respondWith(FakeDify.error(202, "{\"result\": \"accepted\"}", java.util.Map.of("X-Workflow-Run-ID", "run-78")));
+        HttpResponse<String> response = postJson("/v1/chat/completions", chat("summarize", false, "Refunds?"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("upstream_stream_truncated");
+    }
+
+    @Test
     void aCutStreamThatCannotBeResumedEndsWithAnError() throws Exception {
         DIFY.respondWith(FakeDify.stream(List.of(workflowFrame("1-0", "workflow_started", "{\"id\":\"run-77\"}"),
                 workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}")), Duration.ZERO));
