@@ -32,6 +32,16 @@ public record DifyAppMetadata(String name, String description, List<InputField> 
         public boolean isText() {
             return "text-input".equals(type) || "paragraph".equals(type);
         }
+
+        /** File variables ({@code file}: one, {@code file-list}: up to {@code maxLength}) can receive the message's attachments. */
+        public boolean isFile() {
+            return "file".equals(type) || "file-list".equals(type);
+        }
+    }
+
+    /** The file variables of the input form that configuration does not fix, in form order; none when the form is unknown. */
+    public List<InputField> fileInputs(java.util.Set<String> configured) {
+        return inputForm == null ? List.of() : inputForm.stream().filter(field -> field.isFile() && !configured.contains(field.variable())).toList();
     }
 
     /**

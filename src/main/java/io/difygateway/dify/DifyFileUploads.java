@@ -70,7 +70,9 @@ public class DifyFileUploads {
         List<ChatMessage.Attachment> attachments = request.messages().get(request.lastUserIndex()).attachments();
         List<PendingUpload> uploads = new ArrayList<>();
         List<Map<String, Object>> files = new ArrayList<>();
-        DifyAppMetadata.FileUploadSettings allowed = catalog.metadata(model).files();
+        DifyAppMetadata app = catalog.metadata(model);
+        // an app with file inputs takes the attachments there, whatever its upload feature says: Dify checks each input
+        DifyAppMetadata.FileUploadSettings allowed = app.fileInputs(model.dify().inputs().keySet()).isEmpty() ? app.files() : null;
         if (allowed != null && allowed.limit() > 0 && attachments.size() > allowed.limit()) {
             throw reject(model, "accepts at most " + allowed.limit() + " files per message, this one has " + attachments.size());
         }

@@ -1,5 +1,7 @@
 package io.difygateway.dify;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,8 @@ public class DifyRequestMapper {
         if (queryInput != null) {
             inputs.put(queryInput, fitted(model, type, app, queryInput, request, message));
         }
-        requireInputs(model, app, inputs);
+        fillFileInputs(model, app, inputs, files);
+        requireInputs(model, type, app, inputs);
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("inputs", inputs);
@@ -170,14 +173,43 @@ public class DifyRequestMapper {
         return -1;
     }
 
-    private static void requireInputs(ModelDefinition model, DifyAppMetadata app, Map<String, Object> inputs) {
+    /**
+     * The attachments go into the app's file inputs that configuration does not fix, in form order: a {@code file}
+     * input takes the next one, a {@code file-list} input the rest (up to its limit). They also stay in {@code files}.
+     */
+    private static void fillFileInputs(ModelDefinition model, DifyAppMetadata app, Map<String, Object> inputs, List<Map<String, Object>> files) {
+        Iterator<Map<String, Object>> next = files.iterator();
+        for (DifyAppMetadata.InputField field : app.fileInputs(model.dify().inputs().keySet())) {
+            if ("file".equals(field.type())) {
+                if (next.hasNext()) {
+                    inputs.put(field.variable(), next.next());
+                }
+                continue;
+            }
+            List<Map<String, Object>> list = new ArrayList<>();
+            while (next.hasNext() && (field.maxLength() == null || list.size() < field.maxLength())) {
+                list.add(next.next());
+            }
+            if (!list.isEmpty()) {
+                inputs.put(field.variable(), list);
+            }
+        }
+    }
+
+    private static void requireInputs(ModelDefinition model, DifyAppType type, DifyAppMetadata app, Map<String, Object> inputs) {
         if (app.inputForm() == null) {
             return; // Dify checks them itself; its 400 reaches the client
         }
         for (DifyAppMetadata.InputField field : app.inputForm()) {
             Object value = inputs.get(field.variable());
+            if (field.required() && field.isFile() && value == null && !type.isChat()) {
+                throw new OpenAiException(400, "invalid_request_error", "missing_input", "inputs." + field.variable(),
+                        "The Dify app behind model '" + model.id() + "' needs " + ("file".equals(field.type()) ? "a file" : "files")
+                                + " for its input '" + field.variable() + "'" + (field.label() == null ? "" : " (" + field.label() + ")")
+                                + ": attach " + ("file".equals(field.type()) ? "one" : "them") + " to the message.");
+            }
             if (field.required() && (value == null || (value instanceof String text && text.isBlank()))
-                    && !field.type().startsWith("file")) {
+                    && !field.isFile()) {
                 throw new OpenAiException(400, "invalid_request_error", "missing_input", "inputs." + field.variable(),
                         "The Dify app behind model '" + model.id() + "' needs a value for its input '" + field.variable() + "'"
                                 + (field.label() == null ? "" : " (" + field.label() + ")")

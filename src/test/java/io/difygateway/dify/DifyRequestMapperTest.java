@@ -2,6 +2,7 @@ package io.difygateway.dify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -78,13 +79,48 @@ class DifyRequestMapperTest {
     }
 
     @Test
-    void configuredInputsOverrideFormDefaultsAndFileInputsAreNotRequiredHere() throws Exception {
+    void configuredInputsOverrideFormDefaults() throws Exception {
         ModelDefinition model = model("workflow", Map.of("lang", "German"), "text");
         catalog.acceptParameters(model, 200, """
                 {"user_input_form": [{"select": {"variable": "lang", "required": true, "default": "English"}},
                                      {"number": {"variable": "limit", "required": false, "default": 3}},
-                                     {"file": {"variable": "attachment", "required": true}}]}""");
+                                     {"file": {"variable": "attachment", "required": false}}]}""");
         assertThat(body(model).get("inputs")).isEqualTo(JSON.readTree("{\"lang\":\"German\",\"limit\":3,\"text\":\"Hello\"}"));
+    }
+
+    private static Map<String, Object> upload(String id) {
+        return Map.of("type", "document", "transfer_method", "local_file", "upload_file_id", id);
+    }
+
+    @Test
+    void theAttachmentsFillTheFileInputsAFileTheNextAFileListTheRestUpToItsLimit() throws Exception {
+        ModelDefinition model = model("workflow", Map.of(), "text");
+        catalog.acceptParameters(model, 200, """
+                {"user_input_form": [{"paragraph": {"variable": "text", "required": true}},
+                                     {"file": {"variable": "contract", "required": true}},
+                                     {"file-list": {"variable": "annexes", "required": false, "max_length": 2}}]}""");
+        List<Map<String, Object>> files = List.of(upload("f1"), upload("f2"), upload("f3"), upload("f4"));
+        JsonNode body = JSON.readTree(mapper.runBody(HELLO, model, "u", files, conversations.open(HELLO, model, "u", Map.of(), false, null)));
+        assertThat(body.at("/inputs/contract/upload_file_id").asText()).isEqualTo("f1");
+        assertThat(body.at("/inputs/annexes").findValuesAsText("upload_file_id")).containsExactly("f2", "f3");
+        assertThat(body.get("files")).as("the attachments stay the run's files too (sys.files)").hasSize(4);
+    }
+
+    @Test
+    void aRequiredFileInputOfAWorkflowWithoutAttachmentIsA400() {
+        ModelDefinition model = model("workflow", Map.of(), "text");
+        catalog.acceptParameters(model, 200, """
+                {"user_input_form": [{"paragraph": {"variable": "text", "required": true}},
+                                     {"file": {"variable": "contract", "label": "Contract", "required": true}}]}""");
+        assertThatThrownBy(() -> body(model)).isInstanceOfSatisfying(OpenAiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.code()).isEqualTo("missing_input");
+            assertThat(e.param()).isEqualTo("inputs.contract");
+            assertThat(e.getMessage()).contains("needs a file for its input 'contract' (Contract): attach one to the message");
+        });
+        ModelDefinition chat = model("chat", Map.of(), null);
+        catalog.acceptParameters(chat, 200, "{\"user_input_form\": [{\"file\": {\"variable\": \"contract\", \"required\": true}}]}");
+        assertThat(catchThrowable(() -> body(chat))).as("a chat's inputs belong to its conversation: Dify decides").isNull();
     }
 
     @Test

@@ -127,6 +127,18 @@ class DifyAppsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void aWorkflowsFileInputGetsTheAttachmentsThoughItsUploadFeatureIsOff() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("workflow-run.sse"), Duration.ZERO));
+        HttpResponse<String> response = postJson("/v1/chat/completions",
+                imageMessage("summarize", "data:image/png;base64," + PNG, "https://example.com/chart.png"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode appendix = JSON.readTree(DIFY.lastChatRequest().body()).at("/inputs/appendix");
+        assertThat(appendix).hasSize(2);
+        assertThat(appendix.get(0).get("url").asText()).isEqualTo("https://example.com/chart.png");
+        assertThat(appendix.get(1).get("upload_file_id").asText()).isEqualTo("upload-" + DIFY.uploads().size());
+    }
+
+    @Test
     void openWebUisImageRequestIsReplayedAsAnUploadedImage() throws Exception {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
         String body = java.nio.file.Files.readString(Path.of("src/test/resources/openwebui/chat-stream-image-data-uri.json"))

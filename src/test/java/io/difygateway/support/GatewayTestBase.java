@@ -58,7 +58,9 @@ public abstract class GatewayTestBase {
                 {"user_input_form": [
                   {"paragraph": {"label": "Document", "variable": "document", "required": true, "default": ""}},
                   {"select": {"label": "Language", "variable": "language", "required": true, "default": "English", "options": ["English", "German"]}},
-                  {"text-input": {"label": "Audience", "variable": "audience", "required": true, "default": "", "max_length": 48}}
+                  {"text-input": {"label": "Audience", "variable": "audience", "required": true, "default": "", "max_length": 48}},
+                  {"file-list": {"label": "Appendix", "variable": "appendix", "required": false, "max_length": 3,
+                                 "allowed_file_types": ["image", "document"], "allowed_file_upload_methods": ["local_file", "remote_url"]}}
                  ],
                  "file_upload": {"enabled": false}}""");
         DIFY.app("app-completion-secret").parameters("""
