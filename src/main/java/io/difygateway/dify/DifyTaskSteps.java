@@ -104,15 +104,7 @@ public class DifyTaskSteps {
     /** difyTask, endUser → upstreamUrl, upstreamQuery: GET /messages of the conversation, the newest only. */
     @Bean
     Processor difyNewestMessageRequest() {
-        return exchange -> {
-            DifyTaskAnswers.Plan plan = plan(exchange);
-            exchange.getMessage().setBody(null);
-            exchange.setVariable(BackendSteps.UPSTREAM_URL, plan.app().baseUrl() + "/messages");
-            exchange.setVariable(BackendSteps.UPSTREAM_QUERY, "conversation_id=" + DifySteps.encode(plan.conversationId())
-                    + "&user=" + DifySteps.encode(exchange.getVariable(END_USER, String.class)) + "&limit=1");
-            exchange.setVariable(BackendSteps.UPSTREAM_METHOD, "GET");
-            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, plan.app().socketMillis());
-        };
+        return exchange -> get(exchange, "/messages", "conversation_id=" + DifySteps.encode(plan(exchange).conversationId()) + "&limit=1");
     }
 
     /**
@@ -127,12 +119,7 @@ public class DifyTaskSteps {
             if (messageId == null) {
                 return false;
             }
-            DifyTaskAnswers.Plan plan = plan(exchange);
-            exchange.getMessage().setBody(null);
-            exchange.setVariable(BackendSteps.UPSTREAM_URL, plan.app().baseUrl() + "/messages/" + DifySteps.encode(messageId) + "/suggested");
-            exchange.setVariable(BackendSteps.UPSTREAM_QUERY, "user=" + DifySteps.encode(exchange.getVariable(END_USER, String.class)));
-            exchange.setVariable(BackendSteps.UPSTREAM_METHOD, "GET");
-            exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, plan.app().socketMillis());
+            get(exchange, "/messages/" + DifySteps.encode(messageId) + "/suggested", null);
             return true;
         };
     }
@@ -157,6 +144,17 @@ public class DifyTaskSteps {
     @Bean
     Processor difyTaskDone() {
         return exchange -> exchange.setVariable(MODEL, ((DifyTaskAnswers.Plan) exchange.removeVariable(DIFY_TASK)).taskModel());
+    }
+
+    /** Sets up a GET of the chat's app at the path, for the end user, with more query parameters (or none). */
+    private static void get(Exchange exchange, String path, String query) {
+        DifyTaskAnswers.Plan plan = plan(exchange);
+        exchange.getMessage().setBody(null);
+        exchange.setVariable(BackendSteps.UPSTREAM_URL, plan.app().baseUrl() + path);
+        exchange.setVariable(BackendSteps.UPSTREAM_QUERY, "user=" + DifySteps.encode(exchange.getVariable(END_USER, String.class))
+                + (query == null ? "" : "&" + query));
+        exchange.setVariable(BackendSteps.UPSTREAM_METHOD, "GET");
+        exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, plan.app().socketMillis());
     }
 
     /** Writes Dify's answer into the completion, marks the task answered and counts it; nothing for no answer. */
