@@ -139,6 +139,24 @@ class DifyAppsRouteTest extends GatewayTestBase {
     }
 
     @Test
+    void aLimitedTextInputGetsTheLastMessageAloneAndAMessageTooLongIsA400BeforeDify() throws Exception {
+        DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("completion.sse"), Duration.ZERO));
+        String longTurn = "The customer wrote a long complaint about the refund. ".repeat(5);
+        String history = "{\"model\":\"writer\",\"messages\":[{\"role\":\"user\",\"content\":\"" + longTurn + "\"},"
+                + "{\"role\":\"assistant\",\"content\":\"" + longTurn + "\"},{\"role\":\"user\",\"content\":\"Now write the reply.\"}]}";
+        HttpResponse<String> fitted = postJson("/v1/chat/completions", history);
+        assertThat(fitted.statusCode()).as("the fake Dify refuses inputs over their max_length: " + fitted.body()).isEqualTo(200);
+        assertThat(JSON.readTree(DIFY.lastChatRequest().body()).at("/inputs/query").asText())
+                .as("a completion app is single-turn: the last message alone").isEqualTo("Now write the reply.");
+
+        int calls = DIFY.chatRequests().size();
+        HttpResponse<String> tooLong = postJson("/v1/chat/completions", chat("writer", false, "x".repeat(201)));
+        assertOpenAiError(tooLong, 400, "input_too_long", "200");
+        assertThat(JSON.readTree(tooLong.body()).at("/error/param").asText()).isEqualTo("inputs.query");
+        assertThat(DIFY.chatRequests()).as("Dify is not called").hasSize(calls);
+    }
+
+    @Test
     void openWebUisImageRequestIsReplayedAsAnUploadedImage() throws Exception {
         DIFY.respondWith(FakeDify.transcript(TRANSCRIPTS.resolve("chat-basic.sse"), Duration.ZERO));
         String body = java.nio.file.Files.readString(Path.of("src/test/resources/openwebui/chat-stream-image-data-uri.json"))
@@ -226,8 +244,11 @@ class DifyAppsRouteTest extends GatewayTestBase {
 
     @Test
     void aWorkflowStreamCutBeforeItsEndIsResumedFromTheLastCursor() throws Exception {
+        // a draining worker says so before the stream ends (newest Dify); the frame carries no cursor
         DIFY.respondWith(FakeDify.stream(List.of(workflowFrame("1-0", "workflow_started", "{\"id\":\"run-77\"}"),
-                workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}")), Duration.ZERO));
+                workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}"),
+                "data: {\"event\":\"workflow_maintenance_paused\",\"task_id\":\"task-77\",\"workflow_run_id\":\"run-77\"}\n\n"),
+                Duration.ZERO));
         DIFY.resumeWith(FakeDify.stream(List.of(workflowFrame("2-0", "text_chunk", "{\"text\":\"Refunds within \"}"),
                 workflowFrame("3-0", "text_chunk", "{\"text\":\"30 days.\"}"),
                 workflowFrame("4-0", "workflow_finished", "{\"status\":\"succeeded\",\"outputs\":{},\"total_tokens\":9}")), Duration.ZERO));

@@ -227,8 +227,13 @@ public final class FakeDify implements AutoCloseable {
                 json(exchange, 200, "{\"result\": \"success\"}\n");
             } else if ("POST".equals(request.method()) && RUN_PATHS.matcher(request.path()).matches()) {
                 runCallPorts.add(exchange.getRemoteAddress().getPort());
-                chatRequests.add(new Request(request.method(), request.path(), request.query(), request.headers(),
-                        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
+                String text = new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                chatRequests.add(new Request(request.method(), request.path(), request.query(), request.headers(), text));
+                String invalid = request.path().startsWith("/v1/") ? inputLimitViolation(app, text) : null;
+                if (invalid != null) {
+                    json(exchange, 400, "{\"code\": \"invalid_param\", \"message\": \"" + invalid + "\", \"status\": 400}");
+                    return;
+                }
                 responder.respond(exchange, this);
             } else if ("GET".equals(request.method()) && RUN_EVENTS.matcher(request.path()).matches()) {
                 resumeRequests.add(request);
@@ -279,6 +284,27 @@ public final class FakeDify implements AutoCloseable {
             }
         } catch (IOException e) {
             writeFailed.countDown();
+        }
+    }
+
+    /** Dify's check of text inputs against the app's form ({@code max_length}): its message for the first too long, or null. */
+    private static String inputLimitViolation(App app, String body) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode inputs = json.readTree(body).path("inputs");
+            for (com.fasterxml.jackson.databind.JsonNode item : json.readTree(app.parameters).path("user_input_form")) {
+                for (String type : List.of("text-input", "paragraph")) {
+                    com.fasterxml.jackson.databind.JsonNode field = item.path(type);
+                    String variable = field.path("variable").asText();
+                    int limit = field.path("max_length").asInt(0);
+                    if (limit > 0 && inputs.path(variable).isTextual() && inputs.path(variable).asText().length() > limit) {
+                        return variable + " in input form must be less than " + limit + " characters";
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // not JSON (another backend's body): nothing to check
         }
     }
 

@@ -64,7 +64,7 @@ public abstract class GatewayTestBase {
                  ],
                  "file_upload": {"enabled": false}}""");
         DIFY.app("app-completion-secret").parameters("""
-                {"user_input_form": [{"paragraph": {"label": "Query", "variable": "query", "required": true}},
+                {"user_input_form": [{"paragraph": {"label": "Query", "variable": "query", "required": true, "max_length": 200}},
                                      {"text-input": {"label": "Tone", "variable": "tone", "required": false, "default": "friendly"}}],
                  "file_upload": {"image": {"enabled": false}}}""");
         DIFY.app("app-strict-secret").parameters("""
