@@ -19,7 +19,7 @@ public class DifyErrorMapper {
     /** Dify 400 codes that mean the app or its model provider is misconfigured: the client cannot fix them. */
     private static final Set<String> APP_CONFIGURATION_CODES = Set.of(
             "not_chat_app", "not_completion_app", "not_workflow_app", "app_unavailable", "agent_not_published", "provider_not_initialize",
-            "model_currently_not_support");
+            "model_currently_not_support", "workflow_version_execution_not_allowed");
 
     /** Dify's code for a model provider without quota, in an HTTP error body and in an in-stream error event. */
     static final String QUOTA_EXCEEDED = "provider_quota_exceeded";
@@ -60,7 +60,7 @@ public class DifyErrorMapper {
         if (QUOTA_EXCEEDED.equals(code)) {
             return quotaExceeded("The Dify app behind model '" + model + "'", reason);
         }
-        if (status == 400 && APP_CONFIGURATION_CODES.contains(code)) {
+        if ((status == 400 || status == 403) && APP_CONFIGURATION_CODES.contains(code)) {
             return new OpenAiException(502, "server_error", code, null,
                     "The Dify app behind model '" + model + "' cannot serve chat requests: " + reason
                             + ". Check its app-type and the app's model settings in Dify.");
