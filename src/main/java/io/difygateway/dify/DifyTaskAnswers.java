@@ -60,6 +60,11 @@ public class DifyTaskAnswers {
         return prompt.contains("\"title\"") ? Kind.TITLE : null;
     }
 
+    /** Dify's answer for the task kind (the renamed conversation, the suggested questions) → the task's JSON, or null. */
+    public String answer(Kind kind, JsonNode difyAnswer) {
+        return kind == Kind.TITLE ? title(difyAnswer) : followUps(difyAnswer);
+    }
+
     /** Dify's renamed conversation ({@code {"name"}}) → {@code {"title": name}}, or null when it has no name. */
     public String title(JsonNode conversation) {
         String name = conversation.path("name").asText("").strip();

@@ -92,12 +92,15 @@ public class DifyTaskSteps {
         };
     }
 
-    /** status, body (the renamed conversation), completion → {"title"} written as the task's answer; nothing on an error. */
+    /**
+     * status, body (the renamed conversation, or the suggested questions), difyTask, completion → Dify's answer in the
+     * JSON the task asks for, written as the task's answer (taskAnswered); nothing on an error or an empty answer.
+     */
     @Bean
-    Processor difyTitleAnswer(ObjectMapper json, DifyTaskAnswers answers, GatewayMetrics metrics) {
+    Processor difyTaskAnswer(ObjectMapper json, DifyTaskAnswers answers, GatewayMetrics metrics) {
         return exchange -> {
-            JsonNode conversation = success(exchange, json);
-            answer(exchange, conversation == null ? null : answers.title(conversation), metrics);
+            JsonNode answer = success(exchange, json);
+            answer(exchange, answer == null ? null : answers.answer(plan(exchange).kind(), answer), metrics);
         };
     }
 
@@ -121,15 +124,6 @@ public class DifyTaskSteps {
             }
             get(exchange, "/messages/" + DifySteps.encode(messageId) + "/suggested", null);
             return true;
-        };
-    }
-
-    /** status, body (the suggested questions), completion → {"follow_ups"} written as the task's answer; nothing when none. */
-    @Bean
-    Processor difyFollowUpsAnswer(ObjectMapper json, DifyTaskAnswers answers, GatewayMetrics metrics) {
-        return exchange -> {
-            JsonNode suggested = success(exchange, json);
-            answer(exchange, suggested == null ? null : answers.followUps(suggested), metrics);
         };
     }
 
