@@ -64,15 +64,13 @@ public class ConversationTracker {
                     : store.find(parentKey).map(ConversationRecord::conversationId).orElse(null);
             return new Conversation(parentKey, false, history, "m|" + scope + messageId.trim(), parentsConversation);
         }
-        for (String header : headers) {
-            String clientConversation = RequestHeaders.first(requestHeaders, header);
-            if (clientConversation != null && !clientConversation.isBlank()) {
-                String key = "h|" + scope + clientConversation.trim();
-                String lastTurn = lastTurn(request.messages().subList(0, request.lastUserIndex()));
-                return new Conversation(key, true, history, store.find(key)
-                        .filter(record -> record.seenHistory().equals(history) || lastTurn != null && lastTurn.equals(record.seenLastTurn()))
-                        .map(ConversationRecord::conversationId).orElse(null));
-            }
+        String clientConversation = clientConversation(requestHeaders);
+        if (clientConversation != null) {
+            String key = "h|" + scope + clientConversation;
+            String lastTurn = lastTurn(request.messages().subList(0, request.lastUserIndex()));
+            return new Conversation(key, true, history, store.find(key)
+                    .filter(record -> record.seenHistory().equals(history) || lastTurn != null && lastTurn.equals(record.seenLastTurn()))
+                    .map(ConversationRecord::conversationId).orElse(null));
         }
         String key = "f|" + scope + history;
         return new Conversation(key, false, history, continued(key, history));
@@ -88,16 +86,19 @@ public class ConversationTracker {
         }
         String scope = model.id() + "|" + user + "|";
         String messageId = RequestHeaders.first(requestHeaders, messageIdHeader);
-        if (messageId != null && !messageId.isBlank()) {
-            String found = store.find("m|" + scope + messageId.trim()).map(ConversationRecord::conversationId).orElse(null);
-            if (found != null) {
-                return found;
-            }
-        }
+        String byMessage = messageId == null || messageId.isBlank() ? null
+                : store.find("m|" + scope + messageId.trim()).map(ConversationRecord::conversationId).orElse(null);
+        String clientConversation = clientConversation(requestHeaders);
+        return byMessage != null || clientConversation == null ? byMessage
+                : store.find("h|" + scope + clientConversation).map(ConversationRecord::conversationId).orElse(null);
+    }
+
+    /** The client's conversation id: the first configured conversation header that has a value, trimmed; or null. */
+    private String clientConversation(Map<String, Object> requestHeaders) {
         for (String header : headers) {
-            String clientConversation = RequestHeaders.first(requestHeaders, header);
-            if (clientConversation != null && !clientConversation.isBlank()) {
-                return store.find("h|" + scope + clientConversation.trim()).map(ConversationRecord::conversationId).orElse(null);
+            String value = RequestHeaders.first(requestHeaders, header);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
             }
         }
         return null;

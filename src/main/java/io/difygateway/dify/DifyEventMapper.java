@@ -219,20 +219,16 @@ public class DifyEventMapper {
         String id = frame.path("id").asText("");
         String tool = frame.path("tool").asText("");
         String thought = frame.path("thought").asText("").strip();
-        if (tool.isEmpty()) {
-            // an Agent app's (Dify 1.16) thinking rows have no tool; agent-chat's final round repeats the answer there
-            if (state.appType == DifyAppType.AGENT && !thought.isEmpty() && !thought.equals(state.thoughtsShown.get(id))) {
-                String shown = state.thoughtsShown.getOrDefault(id, "");
-                state.thoughtsShown.put(id, thought);
-                events.add(new CompletionEvent.Reasoning((thought.startsWith(shown) ? thought.substring(shown.length()) : "\n" + thought).strip() + "\n\n"));
-            }
-            return;
-        }
-        if (!thought.isEmpty() && !thought.equals(state.thoughtsShown.get(id))) {
+        // an Agent app's (Dify 1.16) thinking rows have no tool; agent-chat's final round repeats the answer there
+        boolean showsThought = !tool.isEmpty() || state.appType == DifyAppType.AGENT;
+        if (showsThought && !thought.isEmpty() && !thought.equals(state.thoughtsShown.get(id))) {
             String shown = state.thoughtsShown.getOrDefault(id, "");
             String fresh = thought.startsWith(shown) ? thought.substring(shown.length()) : "\n" + thought;
             state.thoughtsShown.put(id, thought);
             events.add(new CompletionEvent.Reasoning(fresh.strip() + "\n\n"));
+        }
+        if (tool.isEmpty()) {
+            return;
         }
         if (state.toolCallsShown.add(id)) {
             Map<String, String> inputs = perTool(tool, frame.path("tool_input").asText(""));

@@ -298,9 +298,14 @@ class ConversationsRouteTest extends GatewayTestBase {
 
     /** Sends one of Open WebUI's recorded task requests for a chat; returns the chat.completion. */
     private JsonNode task(String task, String model, String chatId) throws Exception {
+        return task(task, model, "X-OpenWebUI-Chat-Id", chatId);
+    }
+
+    /** Sends one of Open WebUI's recorded task requests with one identifying header; returns the chat.completion. */
+    private JsonNode task(String task, String model, String header, String value) throws Exception {
         String body = Files.readString(Path.of("src/test/resources/openwebui/" + task + ".json")).replace("dify-helpdesk", model);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("X-OpenWebUI-Chat-Id", chatId)
+                .header("Content-Type", "application/json").header(header, value)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -338,6 +343,22 @@ class ConversationsRouteTest extends GatewayTestBase {
 
         chat.say("And if I lost the phone?");
         assertThat(lastDifyRequest().get("conversation_id").asText()).as("the chat still continues its conversation").isEqualTo(conversation);
+    }
+
+    @Test
+    void theAnswersMessageIdAlsoFindsTheChatsDifyConversation() throws Exception {
+        DIFY.app(CONCIERGE_KEY).conversationName("Printer Setup");
+        Chat chat = new Chat("concierge");
+        messageIds(chat, "msg-printer-1", "null");
+        chat.say("How do I add the office printer?");
+        messageIds(chat, "msg-printer-2", "msg-printer-1");
+        chat.say("And on a Mac?");
+        String conversation = lastDifyRequest().get("conversation_id").asText();
+        DIFY.taskRequests().clear();
+
+        JsonNode title = task("task-title-generation", "concierge", "X-OpenWebUI-Message-Id", "msg-printer-2");
+        assertThat(JSON.readTree(title.at("/choices/0/message/content").asText()).get("title").asText()).isEqualTo("Printer Setup");
+        assertThat(DIFY.taskRequests()).extracting(FakeDify.Request::path).containsExactly("/v1/conversations/" + conversation + "/name");
     }
 
     @Test
