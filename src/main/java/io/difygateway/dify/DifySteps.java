@@ -99,10 +99,7 @@ public class DifySteps {
     Processor difyTranscriptionBody(DifyAppCatalog apps) {
         return exchange -> {
             ModelDefinition model = model(exchange);
-            DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
-            if (audio == null || !audio.speechToText()) {
-                throw OpenAiException.modelNotAudioCapable(model.id(), true, "its Dify app has speech to text turned off.");
-            }
+            audioSettings(apps, model, true);
             AudioRequests.TranscriptionRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.TranscriptionRequest.class);
             if (request.audio().length > DIFY_AUDIO_LIMIT) {
                 throw new OpenAiException(413, "invalid_request_error", "file_too_large", "file", "The audio file has "
@@ -114,6 +111,16 @@ public class DifySteps {
             exchange.setVariable(BackendSteps.UPSTREAM_URL, model.baseUrl() + "/audio-to-text");
             exchange.setVariable(BackendSteps.UPSTREAM_TIMEOUT_MILLIS, model.socketMillis());
         };
+    }
+
+    /** The app's voice settings; a 400 model_not_audio_capable when the feature asked for is off. */
+    private static DifyAppMetadata.AudioSettings audioSettings(DifyAppCatalog apps, ModelDefinition model, boolean speechToText) {
+        DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
+        if (audio == null || !(speechToText ? audio.speechToText() : audio.textToSpeech())) {
+            throw OpenAiException.modelNotAudioCapable(model.id(), speechToText, "its Dify app has "
+                    + (speechToText ? "speech to text" : "text to speech") + " turned off.");
+        }
+        return audio;
     }
 
     /** body (Dify's {"text"}) → transcript. */
@@ -130,10 +137,7 @@ public class DifySteps {
     Processor difySpeechBody(DifyAppCatalog apps, ObjectMapper json) {
         return exchange -> {
             ModelDefinition model = model(exchange);
-            DifyAppMetadata.AudioSettings audio = apps.metadata(model).audio();
-            if (audio == null || !audio.textToSpeech()) {
-                throw OpenAiException.modelNotAudioCapable(model.id(), false, "its Dify app has text to speech turned off.");
-            }
+            DifyAppMetadata.AudioSettings audio = audioSettings(apps, model, false);
             AudioRequests.SpeechRequest request = exchange.getVariable(AUDIO_REQUEST, AudioRequests.SpeechRequest.class);
             ObjectNode body = json.createObjectNode().put("text", request.input()).put("user", exchange.getVariable(END_USER, String.class));
             String voice = request.voice() != null ? request.voice() : audio.voice();

@@ -94,14 +94,14 @@ final class WorkflowOutputs {
         if (value.isTextual()) {
             return value.asText();
         }
-        if (isFile(value) || value.isArray() && !value.isEmpty() && files(json.createObjectNode().set("v", value)).size() == value.size()) {
-            List<String> links = new ArrayList<>();
-            (value.isArray() ? value : json.createArrayNode().add(value)).forEach(file -> {
-                String link = link(file, absolute);
-                if (link != null) {
-                    links.add(link);
-                }
-            });
+        List<JsonNode> files = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(files::add);
+        } else {
+            files.add(value);
+        }
+        if (!files.isEmpty() && files.stream().allMatch(WorkflowOutputs::isFile)) {
+            List<String> links = files.stream().map(file -> link(file, absolute)).filter(java.util.Objects::nonNull).toList();
             if (!links.isEmpty()) {
                 return String.join("\n\n", links);
             }
